@@ -1,0 +1,67 @@
+# Everything a user needs, from a fresh clone: `make demo` to run, `make test` to test.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+export DBT_PROFILES_DIR := $(CURDIR)
+DEMO_AS_OF := 2026-02-07T12:00:00+00:00
+DBT_VARS := '{"as_of": "$(DEMO_AS_OF)"}'
+DBT := $(VENV)/bin/dbt
+
+.PHONY: help venv profile db-start db-stop db-status data build demo docs lint test test-python clean
+
+help:
+	@echo "make demo      set everything up, build, generate the docs, print a summary"
+	@echo "make test      the same set-up, then sqlfluff, dbt's tests and pytest"
+	@echo "make db-start | db-stop | db-status   the embedded PostgreSQL server"
+	@echo "make docs      serve the docs site on http://localhost:8080"
+	@echo "make lint      sqlfluff and ruff"
+	@echo "make clean     remove the virtual environment, dbt's output and the database"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+profile: profiles.yml
+
+db-start: venv
+	$(PY) -m pressure_outreach db start
+
+db-stop: venv
+	$(PY) -m pressure_outreach db stop
+
+db-status: venv
+	$(PY) -m pressure_outreach db status
+
+data: db-start
+	$(PY) -m pressure_outreach generate --if-missing --as-of $(DEMO_AS_OF)
+
+demo: venv profile
+	$(PY) -m pressure_outreach demo --as-of $(DEMO_AS_OF)
+
+build: data profile
+	$(DBT) seed --vars $(DBT_VARS)
+	$(DBT) build --vars $(DBT_VARS)
+
+docs: venv profile
+	@test -f target/index.html || $(DBT) docs generate --vars $(DBT_VARS)
+	$(DBT) docs serve --port 8080 --no-browser
+
+lint: venv profile db-start
+	$(VENV)/bin/sqlfluff lint models macros tests analyses --disable-progress-bar
+	$(VENV)/bin/ruff check pressure_outreach python_tests
+	$(VENV)/bin/ruff format --check pressure_outreach python_tests
+
+test: build lint
+	$(VENV)/bin/pytest python_tests
+
+clean:
+	-$(PY) -m pressure_outreach db destroy
+	rm -rf $(VENV) target dbt_packages logs profiles.yml .pytest_cache .hypothesis

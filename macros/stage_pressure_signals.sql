@@ -1,0 +1,91 @@
+{#-
+    Staging for one of the three `<hub>.pressure_signals` tables, which share their columns.
+    Renames nothing (the hubs already use the business names), trims the evidence phrase,
+    names the domain (DOL, PEOPLE, BLOG) and flags every row that breaks the contract with
+    the first reason that applies. Duplicate signal ids are not flagged here: they are
+    resolved in int_signals_unioned (the copy with the latest created_at wins).
+-#}
+{% macro stage_pressure_signals(hub, domain) -%}
+{%- set expected_domain = var('signal_domains')[hub] -%}
+with
+
+source as (
+
+    select * from {{ source(hub, 'pressure_signals') }}
+
+),
+
+spine as (
+
+    {{ spine_outreach_ids() }}
+
+),
+
+renamed as (
+
+    select
+        source.signal_id,
+        source.outreach_id,
+        '{{ domain }}' as signal_domain,
+        {{ trim_whitespace('source.signal_type') }} as signal_type,
+        source.pressure_domain,
+        source.pressure_class,
+        {{ trim_whitespace(json_string('source.signal_value', 'evidence')) }} as evidence,
+        source.signal_value,
+        source.magnitude,
+        source.detected_at,
+        source.expires_at,
+        source.source_record_id,
+        source.created_at,
+        spine.outreach_id is not null as is_known_company
+    from source
+    left join spine
+        on source.outreach_id = spine.outreach_id
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ quarantine_reason([
+            ("signal_id is null", "NULL_SIGNAL_ID"),
+            ("outreach_id is null", "NULL_OUTREACH_ID"),
+            ("not is_known_company", "ORPHAN_OUTREACH_ID"),
+            ("pressure_domain is null or pressure_domain != '" ~ expected_domain ~ "'", "WRONG_PRESSURE_DOMAIN"),
+            ("pressure_class not in " ~ sql_list(var('pressure_classes')), "UNKNOWN_PRESSURE_CLASS"),
+            ("magnitude is null", "NULL_MAGNITUDE"),
+            ("magnitude not between " ~ var('magnitude_min') ~ " and " ~ var('magnitude_max'), "MAGNITUDE_OUT_OF_RANGE"),
+            ("detected_at is null", "NULL_DETECTED_AT"),
+            ("expires_at is null", "NULL_EXPIRES_AT"),
+            ("expires_at <= detected_at", "EXPIRES_NOT_AFTER_DETECTED"),
+            ("evidence is null", "MISSING_EVIDENCE"),
+        ]) }} as invalid_reason
+    from renamed
+
+),
+
+final as (
+
+    select
+        signal_id,
+        outreach_id,
+        signal_domain,
+        signal_type,
+        pressure_domain,
+        pressure_class,
+        evidence,
+        signal_value,
+        magnitude,
+        detected_at,
+        expires_at,
+        source_record_id,
+        created_at,
+        invalid_reason,
+        invalid_reason is null as is_valid
+    from flagged
+
+)
+
+select * from final
+{%- endmacro %}

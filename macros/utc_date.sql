@@ -1,0 +1,8 @@
+{#- The calendar date of a timestamptz in UTC, whatever the session time zone (RULES.md §0). -#}
+{% macro utc_date(column) -%}
+    {{ return(adapter.dispatch('utc_date', 'pressure_outreach')(column)) }}
+{%- endmacro %}
+
+{% macro default__utc_date(column) -%}
+    cast(({{ column }}) at time zone 'UTC' as date)
+{%- endmacro %}

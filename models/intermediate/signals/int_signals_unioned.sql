@@ -1,0 +1,127 @@
+{#-
+    Every movement signal a company has at as_of, one row per signal id: the three hubs'
+    valid rows plus the renewal and executive bridges. Rows dated after as_of do not exist
+    for this run; a signal id delivered more than once counts once, the copy with the latest
+    created_at, then the greatest magnitude (RULES.md §1, §9). `is_active` is
+    detected_at <= as_of < expires_at.
+-#}
+with
+
+hub_signals as (
+
+    {% for hub in ['dol', 'people', 'blog'] -%}
+        select
+            signal_id,
+            outreach_id,
+            signal_domain,
+            signal_type,
+            pressure_class,
+            magnitude,
+            evidence,
+            detected_at,
+            expires_at,
+            created_at
+        from {{ ref('stg_' ~ hub ~ '__pressure_signals') }}
+        where
+            is_valid
+            and detected_at <= {{ as_of() }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by signal_id
+            order by
+                created_at desc nulls last,
+                magnitude desc,
+                cast(outreach_id as text) collate "C",
+                evidence collate "C"
+        ) as copy_rank
+    from hub_signals
+
+),
+
+renewal_signals as (
+
+    select * from {{ ref('int_renewal_signals_derived') }}
+
+),
+
+executive_signals as (
+
+    select * from {{ ref('int_executive_signals_derived') }}
+
+),
+
+unioned as (
+
+    select
+        signal_id,
+        outreach_id,
+        signal_domain,
+        signal_type,
+        pressure_class,
+        magnitude,
+        evidence,
+        detected_at,
+        expires_at,
+        'hub' as signal_origin,
+        cast(null as date) as renewal_date
+    from ranked
+    where copy_rank = 1
+    union all
+    select
+        signal_id,
+        outreach_id,
+        signal_domain,
+        signal_type,
+        pressure_class,
+        magnitude,
+        evidence,
+        detected_at,
+        expires_at,
+        'renewal_bridge' as signal_origin,
+        renewal_date
+    from renewal_signals
+    union all
+    select
+        signal_id,
+        outreach_id,
+        signal_domain,
+        signal_type,
+        pressure_class,
+        magnitude,
+        evidence,
+        detected_at,
+        expires_at,
+        'executive_bridge' as signal_origin,
+        renewal_date
+    from executive_signals
+
+),
+
+final as (
+
+    select
+        signal_id,
+        outreach_id,
+        signal_domain,
+        signal_type,
+        pressure_class,
+        magnitude,
+        evidence,
+        detected_at,
+        expires_at,
+        signal_origin,
+        renewal_date,
+        detected_at <= {{ as_of() }} and {{ as_of() }} < expires_at as is_active
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,71 @@
+{#-
+    Every source row that broke the contract, counted by source table and reason.
+    `rejected` rows are quarantined in staging and never used; `flagged` rows are used
+    but carry a known defect (an email that is missing, malformed or not normalised,
+    which stops that person's message at EMAIL_NOT_READY).
+-#}
+{%- set staged = [
+    ('cl.company_identity', 'stg_cl__company_identities'),
+    ('outreach.outreach', 'stg_outreach__companies'),
+    ('outreach.outreach_excluded', 'stg_outreach__exclusions'),
+    ('outreach.company_target', 'stg_outreach__company_targets'),
+    ('outreach.dol', 'stg_outreach__dol_filings'),
+    ('outreach.bit_scores', 'stg_outreach__bit_scores'),
+    ('outreach.manual_overrides', 'stg_outreach__manual_overrides'),
+    ('people.company_slot', 'stg_people__company_slots'),
+    ('people.people_master', 'stg_people__people'),
+    ('people.slot_assignment_history', 'stg_people__slot_assignments'),
+    ('dol.pressure_signals', 'stg_dol__pressure_signals'),
+    ('people.pressure_signals', 'stg_people__pressure_signals'),
+    ('blog.pressure_signals', 'stg_blog__pressure_signals'),
+    ('execution.send_events', 'stg_execution__send_events'),
+] -%}
+
+with
+
+rejected as (
+    {% for source_table, model in staged %}
+        select
+            '{{ source_table }}' as source_table,
+            'rejected' as disposition,
+            invalid_reason as reason,
+            count(*) as row_count
+        from {{ ref(model) }}
+        where not is_valid
+        group by invalid_reason
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+flagged as (
+
+    select
+        'people.people_master' as source_table,
+        'flagged' as disposition,
+        email_issue as reason,
+        count(*) as row_count
+    from {{ ref('stg_people__people') }}
+    where is_valid and email_issue is not null
+    group by email_issue
+
+),
+
+final as (
+
+    select
+        source_table,
+        disposition,
+        reason,
+        row_count
+    from rejected
+    union all
+    select
+        source_table,
+        disposition,
+        reason,
+        row_count
+    from flagged
+
+)
+
+select * from final

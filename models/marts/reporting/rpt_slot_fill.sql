@@ -1,0 +1,61 @@
+{#-
+    The seed's "Current Slot Status" table recomputed from data: per slot type and in
+    total, how many of the spine's slots are filled (RULES.md §4: is_filled and the person
+    exists; a quarantined slot row counts as not filled).
+-#}
+with
+
+slots as (
+
+    select
+        slot_type,
+        fallback_order,
+        is_filled
+    from {{ ref('int_slots_resolved') }}
+
+),
+
+by_type as (
+
+    select
+        slot_type,
+        fallback_order as sort_order,
+        count(*) filter (where is_filled) as filled_slots,
+        count(*) as total_slots
+    from slots
+    group by slot_type, fallback_order
+
+),
+
+overall as (
+
+    select
+        'Total' as slot_type,
+        max(sort_order) + 1 as sort_order,
+        sum(filled_slots) as filled_slots,
+        sum(total_slots) as total_slots
+    from by_type
+
+),
+
+final as (
+
+    select
+        slot_type,
+        sort_order,
+        cast(filled_slots as bigint) as filled_slots,
+        cast(total_slots as bigint) as total_slots,
+        round(100.0 * filled_slots / nullif(total_slots, 0), 1) as fill_rate_pct
+    from by_type
+    union all
+    select
+        slot_type,
+        sort_order,
+        cast(filled_slots as bigint) as filled_slots,
+        cast(total_slots as bigint) as total_slots,
+        round(100.0 * filled_slots / nullif(total_slots, 0), 1) as fill_rate_pct
+    from overall
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ stage_pressure_signals('dol', 'DOL') }}

@@ -1,0 +1,63 @@
+{#-
+    Delivery events reported by the Execution Hub. Emails are normalised here once.
+    Events of an unknown type are flagged and ignored downstream (RULES.md §9).
+-#}
+with
+
+source as (
+
+    select * from {{ source('execution', 'send_events') }}
+
+),
+
+renamed as (
+
+    select
+        event_id,
+        message_id,
+        outreach_id,
+        person_unique_id,
+        {{ normalize_email('email') }} as email,
+        event_type,
+        bounce_type,
+        event_at,
+        detail,
+        row_number() over (partition by event_id order by event_at, event_type) as copy_number
+    from source
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ quarantine_reason([
+            ("event_id is null", "NULL_EVENT_ID"),
+            ("copy_number > 1", "DUPLICATE_EVENT_ID"),
+            ("event_type is null or event_type not in " ~ sql_list(var('send_event_types')), "UNKNOWN_EVENT_TYPE"),
+            ("event_at is null", "NULL_EVENT_AT"),
+            ("event_type = 'bounced' and (bounce_type is null or bounce_type not in " ~ sql_list(var('bounce_types')) ~ ")", "UNKNOWN_BOUNCE_TYPE"),
+        ]) }} as invalid_reason
+    from renamed
+
+),
+
+final as (
+
+    select
+        event_id,
+        message_id,
+        outreach_id,
+        person_unique_id,
+        email,
+        event_type,
+        bounce_type,
+        event_at,
+        detail,
+        invalid_reason,
+        invalid_reason is null as is_valid
+    from flagged
+
+)
+
+select * from final

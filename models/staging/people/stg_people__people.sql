@@ -1,0 +1,81 @@
+{#-
+    People keyed by Barton ID. A duplicated unique_id is a bad row in every copy (which
+    person is real is unknown, so none exists). Email problems do not make the person a
+    bad row: they are flagged in `email_issue` and stop the message at EMAIL_NOT_READY.
+-#}
+with
+
+source as (
+
+    select * from {{ source('people', 'people_master') }}
+
+),
+
+renamed as (
+
+    select
+        unique_id as person_unique_id,
+        {{ trim_whitespace('first_name') }} as first_name,
+        {{ trim_whitespace('last_name') }} as last_name,
+        {{ trim_whitespace('full_name') }} as full_name,
+        {{ trim_whitespace('title') }} as title,
+        email as email_raw,
+        {{ normalize_email('email') }} as email,
+        email_verified as is_email_verified,
+        outreach_ready as is_outreach_ready,
+        email_verified_at,
+        linkedin_url,
+        created_at,
+        updated_at,
+        count(*) filter (where {{ trim_whitespace('unique_id') }} is not null)
+            over (partition by unique_id) as copies
+    from source
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ quarantine_reason([
+            (trim_whitespace('person_unique_id') ~ " is null", "NULL_UNIQUE_ID"),
+            ("copies > 1", "DUPLICATE_UNIQUE_ID"),
+        ]) }} as invalid_reason,
+        {{ quarantine_reason([
+            ("email is null", "MISSING_EMAIL"),
+            ("email !~ '" ~ var('email_pattern') ~ "'", "MALFORMED_EMAIL"),
+            ("email_raw != email", "UNNORMALIZED_EMAIL"),
+        ]) }} as email_issue
+    from renamed
+
+),
+
+final as (
+
+    select
+        person_unique_id,
+        first_name,
+        last_name,
+        full_name,
+        title,
+        email,
+        email_issue,
+        email is not null and email ~ '{{ var("email_pattern") }}' as has_valid_email_format,
+        coalesce(is_email_verified, false) as is_email_verified,
+        coalesce(is_outreach_ready, false) as is_outreach_ready,
+        case
+            when is_outreach_ready then 'VALID'
+            when is_email_verified then 'RISKY'
+            else 'INVALID'
+        end as email_status,
+        email_verified_at,
+        linkedin_url,
+        created_at,
+        updated_at,
+        invalid_reason,
+        invalid_reason is null as is_valid
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,5 @@
+import sys
+
+from pressure_outreach.cli import main
+
+sys.exit(main())

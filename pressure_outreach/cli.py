@@ -1,0 +1,128 @@
+"""Command line: ``python -m pressure_outreach <command>``.
+
+    db start|stop|status|destroy   the embedded PostgreSQL server
+    generate                        create and fill the source tables
+    demo                            server + data (once) + dbt build + docs + summary
+    summary                         print the summary of the last build
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+import psycopg
+
+from pressure_outreach import database, settings
+from pressure_outreach import dbt as dbt_runner
+
+DATASET_MARK = "pressure_outreach dataset"
+
+
+def _parse_as_of(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError("as_of needs a time zone, e.g. 2026-02-07T12:00:00+00:00")
+    return parsed
+
+
+def _dataset_signature(seed: int, companies: int, as_of: datetime) -> str:
+    return f"{DATASET_MARK} seed={seed} companies={companies} as_of={as_of.isoformat()}"
+
+
+def current_dataset(conn: settings.ConnectionSettings) -> str | None:
+    """The signature the generator left on the spine table, or None when there is no data."""
+    with psycopg.connect(conn.conninfo()) as db:
+        row = db.execute("select obj_description(to_regclass('outreach.outreach'), 'pg_class')").fetchone()
+    return row[0] if row else None
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    action = {"start": database.start, "stop": database.stop, "status": database.status}
+    if args.action == "destroy":
+        database.destroy()
+        print("embedded server: destroyed")
+        return 0
+    result = action[args.action]()
+    print(f"embedded server: {result.describe()}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pressure_outreach.generator import generate
+
+    conn = settings.from_env()
+    signature = _dataset_signature(args.seed, args.companies, args.as_of)
+    if args.if_missing and current_dataset(conn) == signature:
+        print(f"source data already loaded ({signature}); reusing it")
+        return 0
+    counts = generate(conn, seed=args.seed, companies=args.companies, as_of=args.as_of, progress=not args.quiet)
+    with psycopg.connect(conn.conninfo(), autocommit=True) as db:
+        db.execute(f"comment on table outreach.outreach is '{signature}'")
+    width = max(len(name) for name in counts)
+    for name, rows in counts.items():
+        print(f"  {name:<{width}}  {rows:>12,}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pressure_outreach import summary
+
+    status = database.start() if not args.external_db else None
+    if status:
+        print(f"embedded server: {status.describe()}")
+    cmd_generate(argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False))
+    dbt_vars = {"as_of": args.as_of.isoformat()}
+    dbt_runner.run(["seed", *dbt_runner.vars_arg(dbt_vars)])
+    dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars)])
+    dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
+    summary.print_summary(settings.from_env())
+    return 0
+
+
+def cmd_summary(_: argparse.Namespace) -> int:
+    from pressure_outreach import summary
+
+    summary.print_summary(settings.from_env())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pressure_outreach", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="manage the embedded PostgreSQL server")
+    db.add_argument("action", choices=["start", "stop", "status", "destroy"])
+    db.set_defaults(func=cmd_db)
+
+    def data_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
+        sub.add_argument("--companies", type=int, default=settings.DEFAULT_COMPANIES)
+        sub.add_argument("--as-of", type=_parse_as_of, default=_parse_as_of(settings.DEMO_AS_OF),
+                         help="the instant the data is generated around (default: %(default)s)")
+
+    gen = commands.add_parser("generate", help="create and fill the source tables")
+    data_options(gen)
+    gen.add_argument("--if-missing", action="store_true", help="do nothing when this exact data set is loaded")
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.set_defaults(func=cmd_generate)
+
+    demo = commands.add_parser("demo", help="server, data, dbt build, docs and a summary")
+    data_options(demo)
+    demo.add_argument("--external-db", action="store_true", help="use the OUTREACH_PG_* server; start none")
+    demo.set_defaults(func=cmd_demo)
+
+    summ = commands.add_parser("summary", help="print the summary of the last build")
+    summ.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (database.DatabaseError, dbt_runner.DbtError, psycopg.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

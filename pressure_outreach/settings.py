@@ -1,0 +1,68 @@
+"""Connection settings, read from environment variables only.
+
+The same variables drive ``profiles.yml`` (see ``profiles.yml.example``), the data
+generator and the tests, so pointing the project at another PostgreSQL is a matter of
+exporting them. Defaults match the embedded server started by ``python -m pressure_outreach db start``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 54329
+DEFAULT_USER = "postgres"
+DEFAULT_DATABASE = "outreach"
+DEFAULT_SCHEMA = "analytics"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    schema: str
+
+    def conninfo(self, database: str | None = None, user: str | None = None) -> str:
+        """A libpq connection string (keyword form, so no escaping surprises)."""
+        parts = {
+            "host": self.host,
+            "port": str(self.port),
+            "user": user or self.user,
+            "dbname": database or self.database,
+        }
+        if self.password and user is None:
+            parts["password"] = self.password
+        return " ".join(f"{k}='{v}'" for k, v in parts.items())
+
+
+def from_env(environ: dict[str, str] | None = None) -> ConnectionSettings:
+    env = os.environ if environ is None else environ
+    return ConnectionSettings(
+        host=env.get("OUTREACH_PG_HOST", DEFAULT_HOST),
+        port=int(env.get("OUTREACH_PG_PORT", DEFAULT_PORT)),
+        user=env.get("OUTREACH_PG_USER", DEFAULT_USER),
+        password=env.get("OUTREACH_PG_PASSWORD", ""),
+        database=env.get("OUTREACH_PG_DATABASE", DEFAULT_DATABASE),
+        schema=env.get("OUTREACH_PG_SCHEMA", DEFAULT_SCHEMA),
+    )
+
+
+def pgdata_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where the embedded server keeps its data directory."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("OUTREACH_PGDATA", str(PROJECT_DIR / ".pgdata"))).resolve()
+
+
+# The instant the demo data is generated around and the demo build is evaluated at.
+# It is the seed document's date: outside January renewal season, so renewal pressure
+# comes only from the minority of plans that renew in another month.
+DEMO_AS_OF = "2026-02-07T12:00:00+00:00"
+DEFAULT_SEED = 42
+DEFAULT_COMPANIES = 95_004

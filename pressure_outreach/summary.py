@@ -1,0 +1,85 @@
+"""The short report ``make demo`` ends with: what the last build wrote.
+
+Model relations are read from dbt's ``target/manifest.json``, so the report follows the
+project as it grows; tables that do not exist yet are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from pressure_outreach.settings import PROJECT_DIR, ConnectionSettings
+
+
+def _relations_by_layer(manifest_path: Path) -> dict[str, list[tuple[str, str]]]:
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    layers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        parts = Path(node["original_file_path"]).parts
+        layer = "/".join(parts[1:3]) if len(parts) > 2 and parts[1] == "marts" else parts[1]
+        layers[layer].append((node["schema"], node["alias"]))
+    return dict(sorted(layers.items()))
+
+
+def _exists(db: psycopg.Connection, schema: str, name: str) -> bool:
+    return db.execute("select to_regclass(%s) is not null", (f'"{schema}"."{name}"',)).fetchone()[0]
+
+
+def _count(db: psycopg.Connection, schema: str, name: str) -> int:
+    query = sql.SQL("select count(*) from {}.{}").format(sql.Identifier(schema), sql.Identifier(name))
+    return db.execute(query).fetchone()[0]
+
+
+def _table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    cells = [header, *[tuple("" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in row) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [title, "  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("  " + "  ".join("-" * w for w in widths))
+    for row in cells[1:]:
+        lines.append("  " + "  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))))
+    return "\n".join(lines)
+
+
+def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> str:
+    manifest = project_dir / "target" / "manifest.json"
+    out: list[str] = []
+    with psycopg.connect(conn.conninfo()) as db:
+        if manifest.exists():
+            rows = []
+            for layer, relations in _relations_by_layer(manifest).items():
+                present = [(s, n) for s, n in relations if _exists(db, s, n)]
+                rows.append((layer, len(present), sum(_count(db, s, n) for s, n in present)))
+            out.append(_table("Rows per model layer", ("layer", "models", "rows"), rows))
+        if _exists(db, "reporting", "rpt_slot_fill"):
+            fill = db.execute(
+                "select slot_type, filled_slots, total_slots, fill_rate_pct from reporting.rpt_slot_fill order by sort_order"
+            ).fetchall()
+            out.append(_table("Slot fill", ("slot", "filled", "total", "fill rate %"), fill))
+        if _exists(db, "reporting", "rpt_band_distribution"):
+            bands = db.execute(
+                "select band, band_name, companies, capped_companies from reporting.rpt_band_distribution order by band"
+            ).fetchall()
+            out.append(_table("BIT band (v2) at as_of", ("band", "name", "companies", "held down by a cap"), bands))
+        if _exists(db, "execution", "send_queue"):
+            queue = db.execute(
+                "select slot_type, band, count(*) from execution.send_queue group by 1, 2 order by 1, 2"
+            ).fetchall()
+            out.append(_table("Send queue by audience and band", ("audience", "band", "messages"), queue))
+        if _exists(db, "reporting", "rpt_data_quality"):
+            dq = db.execute(
+                "select source_table, disposition, sum(row_count)::int from reporting.rpt_data_quality group by 1, 2 order by 1, 2"
+            ).fetchall()
+            out.append(_table("Bad source rows (quarantined or flagged in staging)", ("source table", "disposition", "rows"), dq))
+    return "\n\n".join(out)
+
+
+def print_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> None:
+    print()
+    print(build_summary(conn, project_dir))
