@@ -1,9 +1,9 @@
 """Command line: ``python -m pressure_outreach <command>``.
 
-    db start|stop|status|destroy   the embedded PostgreSQL server
-    generate                        create and fill the source tables
-    demo                            server + data (once) + dbt build + docs + summary
-    summary                         print the summary of the last build
+db start|stop|status|destroy   the embedded PostgreSQL server
+generate                        create and fill the source tables
+demo                            server + data (once) + dbt build + docs + summary
+summary                         print the summary of the last build
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     status = database.start() if not args.external_db else None
     if status:
         print(f"embedded server: {status.describe()}")
-    cmd_generate(argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False))
+    cmd_generate(
+        argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
+    )
     dbt_vars = {"as_of": args.as_of.isoformat()}
     dbt_runner.run(["seed", *dbt_runner.vars_arg(dbt_vars)])
     dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars)])
@@ -89,8 +91,9 @@ def cmd_summary(_: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pressure_outreach", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m pressure_outreach", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     db = commands.add_parser("db", help="manage the embedded PostgreSQL server")
@@ -100,8 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     def data_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
         sub.add_argument("--companies", type=int, default=settings.DEFAULT_COMPANIES)
-        sub.add_argument("--as-of", type=_parse_as_of, default=_parse_as_of(settings.DEMO_AS_OF),
-                         help="the instant the data is generated around (default: %(default)s)")
+        sub.add_argument(
+            "--as-of",
+            type=_parse_as_of,
+            default=_parse_as_of(settings.DEMO_AS_OF),
+            help="the instant the data is generated around (default: %(default)s)",
+        )
 
     gen = commands.add_parser("generate", help="create and fill the source tables")
     data_options(gen)

@@ -38,12 +38,17 @@ def _count(db: psycopg.Connection, schema: str, name: str) -> int:
 
 
 def _table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
-    cells = [header, *[tuple("" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in row) for row in rows]]
+    cells = [
+        header,
+        *[tuple("" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in row) for row in rows],
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = [title, "  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  " + "  ".join("-" * w for w in widths))
     for row in cells[1:]:
-        lines.append("  " + "  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  " + "  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+        )
     return "\n".join(lines)
 
 
@@ -76,7 +81,11 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
             dq = db.execute(
                 "select source_table, disposition, sum(row_count)::int from reporting.rpt_data_quality group by 1, 2 order by 1, 2"
             ).fetchall()
-            out.append(_table("Bad source rows (quarantined or flagged in staging)", ("source table", "disposition", "rows"), dq))
+            out.append(
+                _table(
+                    "Bad source rows (quarantined or flagged in staging)", ("source table", "disposition", "rows"), dq
+                )
+            )
     return "\n\n".join(out)
 
 

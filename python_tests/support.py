@@ -1,0 +1,178 @@
+"""Helpers for the tests: connections, scratch databases, running dbt on them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+
+from pressure_outreach import settings
+
+PROJECT_DIR = settings.PROJECT_DIR
+DEMO_AS_OF = datetime.fromisoformat(settings.DEMO_AS_OF)
+
+
+def connection_settings() -> settings.ConnectionSettings:
+    return settings.from_env()
+
+
+def unreachable_reason(conn: settings.ConnectionSettings) -> str | None:
+    try:
+        with psycopg.connect(conn.conninfo(), connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL not reachable at {conn.host}:{conn.port} ({exc}); run `make db-start`"
+
+
+def demo_build_missing_reason(conn: settings.ConnectionSettings) -> str | None:
+    with psycopg.connect(conn.conninfo()) as db:
+        built = db.execute("select to_regclass('reporting.rpt_slot_fill') is not null").fetchone()[0]
+    return None if built else "the demo build is missing; run `make build` first"
+
+
+def query(conn: settings.ConnectionSettings, sql: str, params: tuple = ()) -> list[tuple]:
+    with psycopg.connect(conn.conninfo()) as db:
+        return db.execute(sql, params).fetchall()
+
+
+@contextmanager
+def scratch_database(conn: settings.ConnectionSettings, label: str):
+    """A new, empty database on the same server, dropped afterwards."""
+    name = f"pytest_{label}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(conn.conninfo(database="postgres"), autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    try:
+        yield replace(conn, database=name)
+    finally:
+        with psycopg.connect(conn.conninfo(database="postgres"), autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+def dbt_env(conn: settings.ConnectionSettings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "OUTREACH_PG_HOST": conn.host,
+        "OUTREACH_PG_PORT": str(conn.port),
+        "OUTREACH_PG_USER": conn.user,
+        "OUTREACH_PG_PASSWORD": conn.password,
+        "OUTREACH_PG_DATABASE": conn.database,
+        "OUTREACH_PG_SCHEMA": conn.schema,
+    }
+
+
+def run_dbt(
+    conn: settings.ConnectionSettings,
+    args: list[str],
+    as_of: datetime,
+    check: bool = True,
+    target_name: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the dbt CLI against `conn`'s database, with its own target path so the main
+    build's artifacts are never touched."""
+    target_path = PROJECT_DIR / "target" / "pytest" / (target_name or conn.database)
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--vars",
+        f'{{"as_of": "{as_of.isoformat()}"}}',
+    ]
+    result = subprocess.run(command, env=dbt_env(conn), text=True, capture_output=True, cwd=PROJECT_DIR)
+    if check and result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+    return result
+
+
+def table_checksums(conn: settings.ConnectionSettings, tables: list[str]) -> dict[str, str]:
+    """md5 of every row's text form, in a stable order, per table."""
+    out = {}
+    with psycopg.connect(conn.conninfo()) as db:
+        for table in tables:
+            row = db.execute(
+                f"select md5(coalesce(string_agg(t::text, E'\\n' order by t::text collate \"C\"), '')) from {table} as t"
+            ).fetchone()
+            out[table] = row[0]
+    return out
+
+
+DECISION_FIELDS = (
+    "band",
+    "cap",
+    "bit_score",
+    "primary_class",
+    "proof_line",
+    "proof_id",
+    "slot",
+    "dol_sum",
+    "people_sum",
+    "blog_sum",
+    "decision_window_days",
+)
+
+
+def sql_decisions(conn: settings.ConnectionSettings) -> dict[str, tuple]:
+    """The SQL implementation's decision fields per company, in DECISION_FIELDS order."""
+    schema = conn.schema
+    rows = query(
+        conn,
+        f"""
+        select
+            bands.outreach_id::text,
+            bands.band, bands.cap, bands.bit_score, bands.primary_class,
+            proofs.proof_line, proofs.proof_id::text, slots.chosen_slot,
+            bands.dol_sum, bands.people_sum, bands.blog_sum, proofs.decision_window_days
+        from {schema}.int_company_bands_scored as bands
+        left join {schema}.int_proof_lines_formed as proofs on bands.outreach_id = proofs.outreach_id
+        left join {schema}.int_slots_chosen as slots on bands.outreach_id = slots.outreach_id
+        """,
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def reference_decisions(decisions: dict) -> dict[str, tuple]:
+    return {
+        oid: (
+            d.band,
+            d.cap,
+            d.bit_score,
+            d.primary_class,
+            d.proof_line,
+            d.proof_id,
+            d.slot,
+            d.dol_sum,
+            d.people_sum,
+            d.blog_sum,
+            d.decision_window_days,
+        )
+        for oid, d in decisions.items()
+    }
+
+
+def mismatches(sql: dict[str, tuple], reference: dict[str, tuple], limit: int = 10) -> tuple[int, list[str]]:
+    """How many companies differ, and a readable sample of the differences."""
+    differing = []
+    for oid in sorted(set(sql) | set(reference)):
+        left, right = sql.get(oid), reference.get(oid)
+        if left != right:
+            if left is None or right is None:
+                differing.append(f"{oid}: sql={left} reference={right}")
+            else:
+                fields = [
+                    f"{name}: sql={a!r} reference={b!r}"
+                    for name, a, b in zip(DECISION_FIELDS, left, right, strict=True)
+                    if a != b
+                ]
+                differing.append(f"{oid}: " + "; ".join(fields))
+    return len(differing), differing[:limit]
