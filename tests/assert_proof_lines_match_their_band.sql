@@ -28,19 +28,8 @@ checked as (
         outreach_id,
         band,
         proof_line,
-        case band
-            when 3 then proof_line ~ ('^' || pressure_class || ' detected via (DOL|PEOPLE): \S.*$')
-            when 4 then proof_line ~ ('^' || pressure_class || ' convergence: \S.* \+ \S.*$')
-            when 5 then proof_line ~ (
-                    '^PHASE TRANSITION: ' || pressure_class
-                    || ' — \S.* \+ \S.* \+ \S.* — Decision window: ' || decision_window_days || ' days$'
-                )
-        end as is_format_ok,
-        case band
-            when 3 then proof_sources in (array['DOL'], array['PEOPLE'])
-            when 4 then proof_sources in (array['DOL', 'PEOPLE'], array['DOL', 'PEOPLE', 'BLOG'])
-            when 5 then proof_sources = array['DOL', 'PEOPLE', 'BLOG']
-        end as are_sources_ok,
+        {{ proof_line_matches_band('band', 'pressure_class', 'proof_line', 'decision_window_days') }} as is_format_ok,
+        {{ proof_sources_match_band('band', 'proof_sources') }} as are_sources_ok,
         valid_until > generated_at as is_valid_after_as_of,
         band != 5 or decision_window_days >= 0 as is_window_ok
     from proofs

@@ -1,0 +1,345 @@
+{#-
+    One decision per company of the spine at as_of (RULES.md §5). The gates run in order
+    and the first that fails names the reason:
+    EXCLUDED, KILL_SWITCH, BAND_BELOW_3, NO_VALID_PROOF, NO_FILLED_SLOT, EMAIL_NOT_READY,
+    SUPPRESSED, COOLING_OFF, TOUCH_CAP, ALREADY_QUEUED, DAILY_LIMIT, otherwise QUEUED.
+    Every gate's own flag is kept, so "why (not)?" is answerable for every company.
+-#}
+with
+
+companies as (
+
+    select
+        outreach_id,
+        sovereign_id
+    from {{ ref('stg_outreach__companies') }}
+    where is_valid
+
+),
+
+identities as (
+
+    select
+        company_unique_id,
+        company_name,
+        identity_status
+    from {{ ref('stg_cl__company_identities') }}
+    where is_valid
+
+),
+
+exclusions as (
+
+    select
+        outreach_id,
+        min(exclusion_reason) as exclusion_reason
+    from {{ ref('stg_outreach__exclusions') }}
+    where
+        is_valid
+        and (excluded_at is null or excluded_at <= {{ as_of() }})
+    group by outreach_id
+
+),
+
+kill_switches as (
+
+    select
+        outreach_id,
+        min(override_type) as override_type
+    from {{ ref('stg_outreach__manual_overrides') }}
+    where
+        is_valid
+        and is_active
+        and override_type in {{ sql_list(var('blocking_override_types')) }}
+        and (created_at is null or created_at <= {{ as_of() }})
+        and (expires_at is null or expires_at > {{ as_of() }})
+    group by outreach_id
+
+),
+
+bands as (
+
+    select
+        outreach_id,
+        band,
+        band_name,
+        cap,
+        bit_score,
+        primary_class,
+        primary_domain
+    from {{ ref('int_company_bands_scored') }}
+
+),
+
+proofs as (
+
+    select
+        outreach_id,
+        is_proof_formed,
+        is_valid_at_as_of,
+        proof_id,
+        proof_line,
+        proof_sources,
+        cited_signal_ids,
+        proof_evidence,
+        valid_until,
+        decision_window_days
+    from {{ ref('int_proof_lines_formed') }}
+
+),
+
+slots as (
+
+    select
+        outreach_id,
+        chosen_slot,
+        person_unique_id
+    from {{ ref('int_slots_chosen') }}
+
+),
+
+people as (
+
+    select
+        person_unique_id,
+        first_name,
+        email,
+        has_valid_email_format,
+        is_outreach_ready
+    from {{ ref('stg_people__people') }}
+    where is_valid
+
+),
+
+suppressed as (
+
+    select email
+    from {{ ref('int_suppressed_emails') }}
+
+),
+
+contacts as (
+
+    select
+        outreach_id,
+        last_contacted_at
+    from {{ ref('int_company_contacts_summarized') }}
+
+),
+
+queue_history as (
+
+    select
+        message_id,
+        outreach_id,
+        pressure_class,
+        queued_at
+    from {{ ref('int_queue_history') }}
+
+),
+
+touches as (
+
+    select
+        outreach_id,
+        pressure_class,
+        count(*) as touches_in_window
+    from queue_history
+    where queued_at > {{ add_days(as_of(), -var('touch_cap_window_days')) }}
+    group by outreach_id, pressure_class
+
+),
+
+touch_caps as (
+
+    select
+        band,
+        touch_cap
+    from {{ ref('band_thresholds') }}
+
+),
+
+queued_today as (
+
+    select count(*) as messages_queued_today
+    from queue_history
+    where {{ utc_date('queued_at') }} = {{ utc_date(as_of()) }}
+
+),
+
+assembled as (
+
+    select
+        companies.outreach_id,
+        identities.company_name,
+        identities.identity_status,
+        exclusions.exclusion_reason,
+        kill_switches.override_type as kill_switch_type,
+        bands.band,
+        bands.band_name,
+        bands.cap,
+        bands.bit_score,
+        bands.primary_class as pressure_class,
+        bands.primary_domain,
+        proofs.proof_id,
+        proofs.proof_line,
+        proofs.proof_sources,
+        proofs.cited_signal_ids,
+        proofs.proof_evidence,
+        proofs.valid_until as proof_valid_until,
+        proofs.decision_window_days,
+        slots.chosen_slot as slot_type,
+        slots.person_unique_id,
+        people.first_name,
+        people.email as email_to,
+        contacts.last_contacted_at,
+        coalesce(touches.touches_in_window, 0) as touches_in_window,
+        touch_caps.touch_cap,
+        exclusions.outreach_id is not null
+        or identities.company_unique_id is null
+        or identities.identity_status != 'PASS' as is_excluded,
+        kill_switches.outreach_id is not null as has_kill_switch,
+        bands.band < {{ var('min_contact_band') }} as is_below_contact_band,
+        not coalesce(proofs.is_proof_formed and proofs.is_valid_at_as_of, false) as lacks_valid_proof,
+        slots.chosen_slot is null as lacks_filled_slot,
+        people.person_unique_id is null
+        or not coalesce(people.has_valid_email_format, false)
+        or not coalesce(people.is_outreach_ready, false) as is_email_not_ready,
+        suppressed.email is not null as is_suppressed,
+        coalesce(
+            contacts.last_contacted_at > {{ add_days(as_of(), -var('cooling_off_days')) }},
+            false
+        ) as is_cooling_off,
+        touch_caps.touch_cap is not null
+        and coalesce(touches.touches_in_window, 0) >= touch_caps.touch_cap as is_at_touch_cap
+    from companies
+    inner join bands
+        on companies.outreach_id = bands.outreach_id
+    left join identities
+        on companies.sovereign_id = identities.company_unique_id
+    left join exclusions
+        on companies.outreach_id = exclusions.outreach_id
+    left join kill_switches
+        on companies.outreach_id = kill_switches.outreach_id
+    left join proofs
+        on companies.outreach_id = proofs.outreach_id
+    left join slots
+        on companies.outreach_id = slots.outreach_id
+    left join people
+        on slots.person_unique_id = people.person_unique_id
+    left join suppressed
+        on people.email = suppressed.email
+    left join contacts
+        on companies.outreach_id = contacts.outreach_id
+    left join touches
+        on
+            companies.outreach_id = touches.outreach_id
+            and bands.primary_class = touches.pressure_class
+    left join touch_caps
+        on bands.band = touch_caps.band
+
+),
+
+identified as (
+
+    select
+        *,
+        case
+            when proof_id is not null and slot_type is not null
+                then {{ message_id('outreach_id', 'slot_type', 'pressure_class', 'proof_id') }}
+        end as message_id
+    from assembled
+
+),
+
+gated as (
+
+    select
+        identified.*,
+        queue_history.message_id is not null as is_already_queued,
+        case
+            when identified.is_excluded then 'EXCLUDED'
+            when identified.has_kill_switch then 'KILL_SWITCH'
+            when identified.is_below_contact_band then 'BAND_BELOW_3'
+            when identified.lacks_valid_proof then 'NO_VALID_PROOF'
+            when identified.lacks_filled_slot then 'NO_FILLED_SLOT'
+            when identified.is_email_not_ready then 'EMAIL_NOT_READY'
+            when identified.is_suppressed then 'SUPPRESSED'
+            when identified.is_cooling_off then 'COOLING_OFF'
+            when identified.is_at_touch_cap then 'TOUCH_CAP'
+            when queue_history.message_id is not null then 'ALREADY_QUEUED'
+        end as blocking_reason
+    from identified
+    left join queue_history
+        on identified.message_id = queue_history.message_id
+
+),
+
+ranked as (
+
+    select
+        gated.*,
+        case
+            when gated.blocking_reason is null
+                then row_number() over (
+                        partition by gated.blocking_reason is null
+                        order by gated.band desc, gated.bit_score desc, gated.outreach_id asc
+                    )
+        end as daily_rank,
+        greatest({{ var('daily_queue_limit') }} - queued_today.messages_queued_today, 0) as daily_capacity
+    from gated
+    cross join queued_today
+
+),
+
+final as (
+
+    select
+        outreach_id,
+        coalesce(
+            blocking_reason,
+            case when daily_rank > daily_capacity then 'DAILY_LIMIT' else 'QUEUED' end
+        ) as decision_reason,
+        {{ as_of() }} as decided_at,
+        company_name,
+        identity_status,
+        exclusion_reason,
+        kill_switch_type,
+        band,
+        band_name,
+        cap,
+        bit_score,
+        pressure_class,
+        primary_domain,
+        proof_id,
+        proof_line,
+        proof_sources,
+        cited_signal_ids,
+        proof_evidence,
+        proof_valid_until,
+        decision_window_days,
+        slot_type,
+        person_unique_id,
+        first_name,
+        email_to,
+        message_id,
+        last_contacted_at,
+        touches_in_window,
+        touch_cap,
+        daily_rank,
+        daily_capacity,
+        is_excluded,
+        has_kill_switch,
+        is_below_contact_band,
+        lacks_valid_proof,
+        lacks_filled_slot,
+        is_email_not_ready,
+        is_suppressed,
+        is_cooling_off,
+        is_at_touch_cap,
+        is_already_queued
+    from ranked
+
+)
+
+select * from final

@@ -1,0 +1,87 @@
+{#-
+    decision_log — append-only history of every decision: exactly one row per company of
+    the spine per run (a run is identified by its as_of), with the reason code and what the
+    decision saw. Re-running with the same as_of adds nothing. It reads the rendered
+    messages too, so when an authorization invariant fails neither the queue nor the log
+    is written.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        on_schema_change='fail'
+    )
+}}
+
+with
+
+decisions as (
+
+    select
+        outreach_id,
+        decided_at,
+        decision_reason,
+        band,
+        band_name,
+        cap,
+        bit_score,
+        pressure_class,
+        proof_id,
+        proof_line,
+        slot_type,
+        person_unique_id,
+        message_id
+    from {{ ref('int_decisions_gated') }}
+
+),
+
+messages as (
+
+    select message_id
+    from {{ ref('int_messages_rendered') }}
+
+),
+
+logged as (
+
+    select
+        {{ deterministic_uuid(
+            "'decision|' || cast(decisions.outreach_id as text) || '|' || " ~ utc_timestamp_text('decisions.decided_at')
+        ) }} as decision_id,
+        decisions.outreach_id,
+        decisions.decided_at,
+        decisions.decision_reason,
+        decisions.band,
+        decisions.band_name,
+        decisions.cap,
+        decisions.bit_score,
+        decisions.pressure_class,
+        decisions.proof_id,
+        decisions.proof_line,
+        decisions.slot_type,
+        decisions.person_unique_id,
+        messages.message_id
+    from decisions
+    left join messages
+        on decisions.message_id = messages.message_id
+
+),
+
+final as (
+
+    select
+        logged.*,
+        '{{ invocation_id }}' as dbt_invocation_id
+    from logged
+    {% if is_incremental() -%}
+        where not exists (
+                select 1
+                from {{ this }} as earlier
+                where earlier.decision_id = logged.decision_id
+            )
+    {%- endif %}
+
+)
+
+select * from final

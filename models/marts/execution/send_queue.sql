@@ -1,0 +1,94 @@
+{#-
+    execution.send_queue — the interface to the Execution Hub (RULES.md §7).
+
+    Append-only: each run inserts the messages of int_messages_rendered whose message_id
+    is not in the queue yet, and never updates or deletes a row. `full_refresh: false`
+    keeps every queued row through `dbt build --full-refresh`. The unique constraint on
+    message_id (enforced contract) makes a second copy of a message impossible, even for
+    two builds racing each other.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        on_schema_change='fail'
+    )
+}}
+
+with
+
+messages as (
+
+    select
+        message_id,
+        outreach_id,
+        slot_type,
+        person_unique_id,
+        email_to,
+        company_name,
+        band,
+        band_name,
+        bit_score,
+        pressure_class,
+        proof_id,
+        proof_line,
+        proof_sources,
+        proof_evidence,
+        proof_valid_until,
+        decision_window_days,
+        template_id,
+        template_version,
+        subject,
+        body,
+        channel,
+        queued_at
+    from {{ ref('int_messages_rendered') }}
+
+),
+
+new_messages as (
+
+    select messages.*
+    from messages
+    {% if is_incremental() -%}
+        where not exists (
+                select 1
+                from {{ this }} as queued
+                where queued.message_id = messages.message_id
+            )
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        message_id,
+        outreach_id,
+        slot_type,
+        person_unique_id,
+        email_to,
+        company_name,
+        band,
+        band_name,
+        bit_score,
+        pressure_class,
+        proof_id,
+        proof_line,
+        proof_sources,
+        proof_evidence,
+        proof_valid_until,
+        decision_window_days,
+        template_id,
+        template_version,
+        subject,
+        body,
+        channel,
+        queued_at,
+        '{{ invocation_id }}' as dbt_invocation_id
+    from new_messages
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+{#-
+    Invariant: every queued message carries a proof line in its band's format, valid after
+    as_of, citing the domains its band requires (band 4: DOL and PEOPLE; band 5: all three
+    and a decision window), and every cited signal is active at as_of.
+-#}
+with
+
+messages as (
+
+    select
+        message_id,
+        band,
+        pressure_class,
+        proof_line,
+        proof_sources,
+        cited_signal_ids,
+        proof_valid_until,
+        decision_window_days,
+        queued_at
+    from {{ ref('int_messages_rendered') }}
+
+),
+
+signals as (
+
+    select
+        signal_id,
+        is_active
+    from {{ ref('int_signals_unioned') }}
+
+),
+
+cited as (
+
+    select
+        messages.message_id,
+        cited_ids.signal_id
+    from messages
+    cross join lateral unnest(messages.cited_signal_ids) as cited_ids (signal_id)
+
+),
+
+inactive_citations as (
+
+    select cited.message_id
+    from cited
+    left join signals
+        on cited.signal_id = signals.signal_id
+    where not coalesce(signals.is_active, false)
+
+)
+
+select
+    messages.message_id,
+    messages.band,
+    messages.proof_line
+from messages
+where
+    not coalesce({{ proof_line_matches_band('band', 'pressure_class', 'proof_line', 'decision_window_days') }}, false)
+    or not coalesce({{ proof_sources_match_band('band', 'proof_sources') }}, false)
+    or not coalesce(messages.proof_valid_until > messages.queued_at, false)
+    or (messages.band = 5 and messages.decision_window_days is null)
+    or coalesce(cardinality(messages.cited_signal_ids), 0) = 0
+    or messages.message_id in (select inactive_citations.message_id from inactive_citations)
