@@ -4,11 +4,9 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 export DBT_PROFILES_DIR := $(CURDIR)
-DEMO_AS_OF := 2026-02-07T12:00:00+00:00
-DBT_VARS := '{"as_of": "$(DEMO_AS_OF)"}'
 DBT := $(VENV)/bin/dbt
 
-.PHONY: help venv profile db-start db-stop db-status data build demo docs lint test test-python clean
+.PHONY: help venv profile db-start db-stop db-status data demo docs lint test clean
 
 help:
 	@echo "make demo      set everything up, build, generate the docs, print a summary"
@@ -41,25 +39,21 @@ db-status: venv
 	$(PY) -m pressure_outreach db status
 
 data: db-start
-	$(PY) -m pressure_outreach generate --if-missing --as-of $(DEMO_AS_OF)
+	$(PY) -m pressure_outreach generate --if-missing
 
 demo: venv profile
-	$(PY) -m pressure_outreach demo --as-of $(DEMO_AS_OF)
-
-build: data profile
-	$(DBT) seed --vars $(DBT_VARS)
-	$(DBT) build --vars $(DBT_VARS)
+	$(PY) -m pressure_outreach demo
 
 docs: venv profile
-	@test -f target/index.html || $(DBT) docs generate --vars $(DBT_VARS)
-	$(DBT) docs serve --port 8080 --no-browser
+	@test -f target/index.html || $(PY) -m pressure_outreach demo
+	$(DBT) docs serve --port 8080 --host 127.0.0.1 --no-browser
 
 lint: venv profile db-start
-	$(VENV)/bin/sqlfluff lint models macros tests analyses --disable-progress-bar
+	$(VENV)/bin/sqlfluff lint models tests --disable-progress-bar
 	$(VENV)/bin/ruff check pressure_outreach python_tests
 	$(VENV)/bin/ruff format --check pressure_outreach python_tests
 
-test: build lint
+test: demo lint
 	$(VENV)/bin/pytest python_tests
 
 clean:

@@ -75,10 +75,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_generate(
         argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
     )
-    dbt_vars = {"as_of": args.as_of.isoformat()}
+    dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
     dbt_runner.run(["seed", *dbt_runner.vars_arg(dbt_vars)])
     dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars)])
-    dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
+    if not args.no_docs:
+        dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
     summary.print_summary(settings.from_env())
     return 0
 
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="server, data, dbt build, docs and a summary")
     data_options(demo)
     demo.add_argument("--external-db", action="store_true", help="use the OUTREACH_PG_* server; start none")
+    demo.add_argument("--no-docs", action="store_true", help="skip generating the docs site")
     demo.set_defaults(func=cmd_demo)
 
     summ = commands.add_parser("summary", help="print the summary of the last build")

@@ -105,12 +105,14 @@ def _make_reachable(path: Path, user: str) -> None:
 
 def _run(args: list[str], pgdata: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     user = _server_user()
+    # Drop root's group too: with gid 0 left in place, a folder like drwx-----x denies access.
+    identity = {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []} if user else {}
     return subprocess.run(
         args,
         check=check,
         text=True,
         capture_output=True,
-        user=user,
+        **identity,
         cwd=pgdata if pgdata.exists() else None,
         env={**os.environ, "LC_ALL": "C", "TZ": "UTC"},
     )

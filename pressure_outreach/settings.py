@@ -64,5 +64,14 @@ def pgdata_dir(environ: dict[str, str] | None = None) -> Path:
 # It is the seed document's date: outside January renewal season, so renewal pressure
 # comes only from the minority of plans that renew in another month.
 DEMO_AS_OF = "2026-02-07T12:00:00+00:00"
+# The demo plays one launch day: the daily queue limit is raised from the production
+# default of 100 so that a single run queues messages of every band (the limit ranks by
+# band first, so 100 would hold only band 5). Everything else runs at its default.
+DEMO_DAILY_QUEUE_LIMIT = 1_000
 DEFAULT_SEED = 42
 DEFAULT_COMPANIES = 95_004
+
+
+def demo_dbt_vars(as_of: str = DEMO_AS_OF) -> dict[str, object]:
+    """The dbt vars of the demo build (and of the build `make test` checks)."""
+    return {"as_of": as_of, "daily_queue_limit": DEMO_DAILY_QUEUE_LIMIT}

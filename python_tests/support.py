@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,23 +74,24 @@ def run_dbt(
     args: list[str],
     as_of: datetime,
     check: bool = True,
-    target_name: str | None = None,
+    project_dir: Path | None = None,
+    extra_vars: dict | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the dbt CLI against `conn`'s database, with its own target path so the main
-    build's artifacts are never touched."""
-    target_path = PROJECT_DIR / "target" / "pytest" / (target_name or conn.database)
+    """Run the dbt CLI against `conn`'s database at `as_of`, with its own target path so
+    the main build's artifacts are never touched. `project_dir` runs a (patched) copy."""
+    project = project_dir or PROJECT_DIR
+    target_path = project / "target" / "pytest" / conn.database
     dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt),
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(target_path),
-        "--vars",
-        f'{{"as_of": "{as_of.isoformat()}"}}',
-    ]
-    result = subprocess.run(command, env=dbt_env(conn), text=True, capture_output=True, cwd=PROJECT_DIR)
+    dbt_vars = {"as_of": as_of.isoformat(), **(extra_vars or {})}
+    if "--vars" in args:
+        position = args.index("--vars")
+        dbt_vars.update(json.loads(args[position + 1]))
+        args = args[:position] + args[position + 2 :]
+    command = [str(dbt), *args, "--project-dir", str(project), "--vars", json.dumps(dbt_vars)]
+    if args[0] != "debug":  # the only command without a target path
+        command += ["--target-path", str(target_path)]
+    env = {**dbt_env(conn), "DBT_PROFILES_DIR": str(project)}
+    result = subprocess.run(command, env=env, text=True, capture_output=True, cwd=project)
     if check and result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
     return result

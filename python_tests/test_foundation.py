@@ -36,7 +36,7 @@ def test_spine_and_legacy_scores_match_the_seed(demo_db):
     assert support.query(demo_db, "select count(*) from outreach.outreach") == [(95_004,)]
     scored = support.query(
         demo_db,
-        "select count(*), count(*) filter (where score_tier = 'COLD' and score < 25) "
+        "select count(*), count(*) filter (where legacy_score_tier = 'COLD' and legacy_score < 25) "
         "from analytics.stg_outreach__bit_scores where is_valid",
     )[0]
     assert scored == (13_226, 13_226)
@@ -47,9 +47,11 @@ def test_spine_and_legacy_scores_match_the_seed(demo_db):
 
 
 def test_generated_shares_are_realistic(demo_db):
-    (all_three, none, dol_share, january_share, valid, risky, invalid, top_states) = support.query(
-        demo_db,
-        """
+    (all_three, none, dol_share, january_share, valid, risky, invalid, top_states) = map(
+        float,
+        support.query(
+            demo_db,
+            """
         with fill as (
             select outreach_id, count(*) filter (where is_filled) as filled
             from analytics.int_slots_resolved group by outreach_id
@@ -71,7 +73,8 @@ def test_generated_shares_are_realistic(demo_db):
              from analytics.stg_outreach__company_targets where is_valid)
         from fill
         """,
-    )[0]
+        )[0],
+    )
     assert all_three == pytest.approx(0.58, abs=0.01)
     assert none == pytest.approx(0.32, abs=0.01)
     assert dol_share == pytest.approx(0.76, abs=0.02)
