@@ -76,7 +76,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
     )
     dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
-    dbt_runner.run(["seed", *dbt_runner.vars_arg(dbt_vars)])
     dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars)])
     if not args.no_docs:
         dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])

@@ -92,6 +92,7 @@ class Company:
 
 
 def _name_core(rng: Random) -> str:
+    """A company name without legal suffix, in one of the shapes small US firms use."""
     style = rng.random()
     noun = choice(rng, vocabulary.NAME_NOUNS)
     if style < 0.40:
@@ -104,6 +105,8 @@ def _name_core(rng: Random) -> str:
 
 
 def _domain(rng: Random, core: str, tld: str) -> str:
+    """The name's words run together, often with a qualifier, as real domains are; names
+    repeat, so domains sometimes do too (hence the DUPLICATE_DOMAIN exclusions)."""
     words = [ascii_slug(word) for word in core.split()]
     slug = ("-" if rng.random() < 0.25 else "").join(w for w in words if w)
     if rng.random() < 0.65:
@@ -151,9 +154,9 @@ def make_company(chunk: Chunk, index: int, strong: bool, showcase: int | None) -
     identity = _identity_status(rng, showcase is not None)
     exclusion = _exclusion(rng, tld, identity, showcase is not None)
     core = _name_core(rng)
-    if exclusion == "NON_COMMERCIAL_KEYWORD":
-        core = f"{choice(rng, vocabulary.NAME_PLACES)} {choice(rng, NON_COMMERCIAL_WORDS)}"
     name = f"{core} {choice(rng, vocabulary.NAME_SUFFIXES)}".strip()
+    if exclusion == "NON_COMMERCIAL_KEYWORD":  # the keyword is why it was excluded
+        core = name = f"{choice(rng, vocabulary.NAME_PLACES)} {choice(rng, NON_COMMERCIAL_WORDS)}"
     domain = _domain(rng, core, tld)
     if showcase is not None:
         name, domain = vocabulary.SHOWCASE[showcase].company_name, vocabulary.SHOWCASE[showcase].domain
