@@ -5,6 +5,12 @@
     messages too, so when an authorization invariant fails neither the queue nor the log
     is written.
 -#}
+-- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
+-- failing test hold back only models downstream of everything the test reads, so the
+-- dependency is declared here:
+-- depends_on: {{ ref('product_first_phrases') }}
+-- depends_on: {{ ref('urgency_words') }}
+
 {{
     config(
         materialized='incremental',

@@ -7,6 +7,12 @@
     message_id (enforced contract) makes a second copy of a message impossible, even for
     two builds racing each other.
 -#}
+-- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
+-- failing test hold back only models downstream of everything the test reads, so the
+-- dependency is declared here:
+-- depends_on: {{ ref('product_first_phrases') }}
+-- depends_on: {{ ref('urgency_words') }}
+
 {{
     config(
         materialized='incremental',
