@@ -86,50 +86,9 @@ addressed as (
 
 ),
 
-filled_parts as (
-
-    select
-        addressed.message_id,
-        parts.template_field,
-        parts.part_index,
-        parts.literal_text,
-        parts.placeholder_name,
-        case
-            when not parts.is_known_placeholder then null
-            {%- for name in var('template_placeholders') %}
-                when parts.placeholder_name = '{{ name }}' then addressed.{{ name }}
-            {%- endfor %}
-        end as placeholder_value
-    from addressed
-    inner join parts
-        on
-            (
-                addressed.template_id = parts.template_id
-                and addressed.template_version = parts.template_version
-                and parts.template_field in ('subject', 'body')
-            )
-            or (parts.template_field = 'footer')
-
-),
-
 rendered as (
 
-    select
-        message_id,
-        string_agg(
-            literal_text || coalesce(placeholder_value, ''), '' order by part_index
-        ) filter (where template_field = 'subject') as subject,
-        string_agg(
-            literal_text || coalesce(placeholder_value, ''), '' order by part_index
-        ) filter (where template_field = 'body') as body_text,
-        string_agg(
-            literal_text || coalesce(placeholder_value, ''), '' order by part_index
-        ) filter (where template_field = 'footer') as footer_text,
-        count(*) filter (
-            where placeholder_name is not null and placeholder_value is null
-        ) as unresolved_placeholders
-    from filled_parts
-    group by message_id
+    {{ render_templates('addressed', 'parts') }}
 
 ),
 
