@@ -210,6 +210,37 @@ VIOLATIONS: dict[str, list[tuple[str, str, str]]] = {
         )
     ],
     "footer_without_opt_out": [("seeds/message_footers.csv", "Opt out here: {{ unsubscribe_url }}", "Thanks.")],
+    "slot_not_the_waterfall_choice": [
+        ("macros/slot_waterfall_rank.sql", "else {{ fallback_order }}", "else -{{ fallback_order }}")
+    ],
+    "touch_cap_ignored": [
+        (GATES, "when identified.is_at_touch_cap then 'TOUCH_CAP'", ""),
+        ("seeds/band_thresholds.csv", "3,TARGETED,40,3", "3,TARGETED,40,1"),
+        ("seeds/band_thresholds.csv", "4,ENGAGED,60,5", "4,ENGAGED,60,1"),
+        ("seeds/band_thresholds.csv", "5,DIRECT,80,", "5,DIRECT,80,1"),
+    ],
+    "two_messages_for_one_company": [
+        (
+            "models/intermediate/messages/int_messages_rendered.sql",
+            "templates.version_rank = 1",
+            "templates.version_rank >= 1",
+        ),
+        (
+            TEMPLATES,
+            "template_id,template_version,audience,pressure_class,subject,body\n",
+            "template_id,template_version,audience,pressure_class,subject,body\n"
+            'hr_deadline,2,HR,DEADLINE_PROXIMITY,Renewal,"{{ first_name }}, {{ company_name }} has {{ evidence }}. '
+            'What we are reading: {{ proof_line }}"\n',
+        ),
+    ],
+    "inactive_signal_cited": [
+        ("models/intermediate/bands/int_domain_signals_aggregated.sql", "    where is_active\n", "    where true\n"),
+        (
+            GATES,
+            "not coalesce(proofs.is_proof_formed and proofs.is_valid_at_as_of, false) as lacks_valid_proof",
+            "not coalesce(proofs.is_proof_formed, false) as lacks_valid_proof",
+        ),
+    ],
 }
 # Gates that stop only a few companies: lift the daily limit so the violators surely reach the run.
 NEEDS_ALL_ELIGIBLE = {
@@ -220,6 +251,8 @@ NEEDS_ALL_ELIGIBLE = {
     "email_not_ready",
     "cool_down_ignored",
     "urgency_below_band_5",
+    "touch_cap_ignored",
+    "inactive_signal_cited",
 }
 
 
@@ -257,6 +290,8 @@ def test_a_failing_invariant_leaves_the_queue_untouched(shared_build, tmp_path, 
     extra = dict(ALL_ELIGIBLE) if violation in NEEDS_ALL_ELIGIBLE else {}
     if violation == "daily_limit_ignored":
         extra = {"daily_queue_limit": 5}
+    if violation == "touch_cap_ignored":  # past the cool-down, at the (lowered) touch cap
+        extra["cooling_off_days"] = 5
     before = queue_checksum(built)
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
     result = support.run_dbt(built, ["build"], as_of, check=False, project_dir=project, extra_vars=extra)
