@@ -83,10 +83,6 @@ def run_dbt(
     target_path = project / "target" / "pytest" / conn.database
     dbt = Path(sys.executable).with_name("dbt")
     dbt_vars = {"as_of": as_of.isoformat(), **(extra_vars or {})}
-    if "--vars" in args:
-        position = args.index("--vars")
-        dbt_vars.update(json.loads(args[position + 1]))
-        args = args[:position] + args[position + 2 :]
     command = [str(dbt), *args, "--project-dir", str(project), "--vars", json.dumps(dbt_vars)]
     if args[0] != "debug":  # the only command without a target path
         command += ["--target-path", str(target_path)]

@@ -80,14 +80,14 @@ def test_rerun_with_the_same_as_of_adds_nothing(shared_build):
 def test_cool_down_then_requeue_within_touch_caps(built):
     first = queued(built, T0)
     ten_days = T0 + timedelta(days=10)
-    support.run_dbt(built, ["build", "--vars", f'{{"as_of": "{ten_days.isoformat()}"}}'], ten_days)
+    support.run_dbt(built, ["build"], ten_days)
     after_ten = reasons(built, ten_days)
     assert not first & queued(built, ten_days)
     cooling = [oid for oid in first if after_ten[oid] == "COOLING_OFF"]
     assert cooling, "companies queued ten days ago should be cooling off"
 
     later = T0 + timedelta(days=31)
-    support.run_dbt(built, ["build", "--vars", f'{{"as_of": "{later.isoformat()}"}}'], later)
+    support.run_dbt(built, ["build"], later)
     after_31 = reasons(built, later)
     assert not any(after_31[oid] == "COOLING_OFF" for oid in first - queued(built, ten_days))
     assert first & queued(built, later), "some companies queued 31 days ago should be queued again"
@@ -171,7 +171,7 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
     assert statuses[bounced[0]] == "bounced"
 
     later = T0 + timedelta(days=40)
-    support.run_dbt(built, ["build", "--vars", f'{{"as_of": "{later.isoformat()}"}}'], later)
+    support.run_dbt(built, ["build"], later)
     mailed_again = support.query(
         built, f"select count(*) from {QUEUE} where email_to in (%s, %s)", (bounced[3], unsubscribed[3])
     )
