@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -52,6 +53,42 @@ def _table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) 
     return "\n".join(lines)
 
 
+def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A markdown table shaped like the seed document's: `| a | b |`, dashes as wide as the header."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * (len(h) + 2) for h in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
+
+
+def slot_status_table(rows: list[tuple], measured_at: datetime | None = None) -> str:
+    """rpt_slot_fill as the seed's "Current Slot Status" table; the Total row in bold."""
+    title = "## Current Slot Status" + (f" ({measured_at:%Y-%m-%d})" if measured_at else "")
+    body = []
+    for slot_type, filled, total, rate in rows:
+        cells = (str(slot_type), _number(filled), _number(total), "" if rate is None else f"{rate}%")
+        if slot_type == "Total":
+            cells = tuple(f"**{cell}**" for cell in cells)
+        body.append(cells)
+    return "\n".join([title, "", *_markdown(("Slot Type", "Filled", "Total", "Fill Rate"), body)])
+
+
+def implementation_status_table(rows: list[tuple]) -> str:
+    """rpt_implementation_status as the seed's "Implementation Status" table, measured."""
+    body = []
+    for component, unit, count, total, value, target, status, seed_status in rows:
+        measured, goal = (f"{value}%", f"{target:g}%") if unit == "percent" else (_number(count), _number(target))
+        notes = "" if total is None else f"{_number(count)} / {_number(total)}"
+        if seed_status:
+            notes = f"{notes}; seed: {seed_status}" if notes else f"seed: {seed_status}"
+        body.append((str(component), status.replace("_", " "), measured, goal, notes))
+    header = ("Component", "Status", "Measured", "Target", "Notes")
+    return "\n".join(["## Implementation Status", "", *_markdown(header, body)])
+
+
 def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> str:
     manifest = project_dir / "target" / "manifest.json"
     out: list[str] = []
@@ -62,11 +99,14 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
                 present = [(s, n) for s, n in relations if _exists(db, s, n)]
                 rows.append((layer, len(present), sum(_count(db, s, n) for s, n in present)))
             out.append(_table("Rows per model layer", ("layer", "models", "rows"), rows))
+        measured_at = None
+        if _exists(db, "reporting", "rpt_implementation_status"):
+            measured_at = db.execute("select max(measured_at) from reporting.rpt_implementation_status").fetchone()[0]
         if _exists(db, "reporting", "rpt_slot_fill"):
             fill = db.execute(
                 "select slot_type, filled_slots, total_slots, fill_rate_pct from reporting.rpt_slot_fill order by sort_order"
             ).fetchall()
-            out.append(_table("Slot fill", ("slot", "filled", "total", "fill rate %"), fill))
+            out.append(slot_status_table(fill, measured_at))
         if _exists(db, "reporting", "rpt_band_distribution"):
             bands = db.execute(
                 "select band, band_name, companies, capped_companies from reporting.rpt_band_distribution order by band"
@@ -77,6 +117,16 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
                 "select slot_type, band, count(*) from execution.send_queue group by 1, 2 order by 1, 2"
             ).fetchall()
             out.append(_table("Send queue by audience and band", ("audience", "band", "messages"), queue))
+        if _exists(db, "reporting", "rpt_implementation_status"):
+            status = db.execute(
+                """
+                select component, unit, measured_count, measured_total, measured_value, target_value, status,
+                    status_in_seed_document
+                from reporting.rpt_implementation_status
+                order by sort_order
+                """
+            ).fetchall()
+            out.append(implementation_status_table(status))
         if _exists(db, "reporting", "rpt_data_quality"):
             dq = db.execute(
                 "select source_table, disposition, sum(row_count)::int from reporting.rpt_data_quality group by 1, 2 order by 1, 2"

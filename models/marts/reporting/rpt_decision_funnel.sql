@@ -1,0 +1,124 @@
+{#-
+    The authorization funnel of every run (a run is one decided_at of the decision log):
+    per segment of the run (band × pressure class × audience), the companies entering,
+    how many each gate removed, in the order the gates run (the `decision_gates` var,
+    RULES.md §5), how many remained after each gate, and how many were queued. Every
+    segment has one row per gate, zeros included, so the funnel reads top to bottom.
+    entering = sum of removed + queued, per segment and per run.
+-#}
+{%- set gates = var('decision_gates') -%}
+
+with
+
+decisions as (
+
+    select
+        decided_at,
+        band,
+        band_name,
+        coalesce(pressure_class, 'NONE') as pressure_class,
+        coalesce(slot_type, 'NONE') as slot_type,
+        decision_reason
+    from {{ ref('decision_log') }}
+
+),
+
+gates as (
+
+    {% for gate in gates %}
+        select
+            {{ loop.index }} as gate_order,
+            '{{ gate }}' as gate
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+segments as (
+
+    select
+        decided_at,
+        band,
+        band_name,
+        pressure_class,
+        slot_type,
+        count(*) as companies_entering,
+        count(*) filter (where decision_reason = 'QUEUED') as companies_queued
+    from decisions
+    group by decided_at, band, band_name, pressure_class, slot_type
+
+),
+
+removals as (
+
+    select
+        decided_at,
+        band,
+        pressure_class,
+        slot_type,
+        decision_reason as gate,
+        count(*) as companies_removed
+    from decisions
+    where decision_reason != 'QUEUED'
+    group by decided_at, band, pressure_class, slot_type, decision_reason
+
+),
+
+steps as (
+
+    select
+        segments.decided_at,
+        segments.band,
+        segments.band_name,
+        segments.pressure_class,
+        segments.slot_type,
+        gates.gate_order,
+        gates.gate,
+        segments.companies_entering,
+        segments.companies_queued,
+        coalesce(removals.companies_removed, 0) as companies_removed
+    from segments
+    cross join gates
+    left join removals
+        on
+            segments.decided_at = removals.decided_at
+            and segments.band = removals.band
+            and segments.pressure_class = removals.pressure_class
+            and segments.slot_type = removals.slot_type
+            and gates.gate = removals.gate
+
+),
+
+cumulative as (
+
+    select
+        *,
+        sum(companies_removed) over (
+            partition by decided_at, band, pressure_class, slot_type
+            order by gate_order
+            rows between unbounded preceding and current row
+        ) as removed_so_far
+    from steps
+
+),
+
+final as (
+
+    select
+        decided_at,
+        band,
+        band_name,
+        pressure_class,
+        slot_type,
+        gate_order,
+        gate,
+        cast(companies_entering as bigint) as companies_entering,
+        cast(companies_entering - removed_so_far + companies_removed as bigint) as companies_reaching_gate,
+        cast(companies_removed as bigint) as companies_removed,
+        cast(companies_entering - removed_so_far as bigint) as companies_remaining_after_gate,
+        cast(companies_queued as bigint) as companies_queued
+    from cumulative
+
+)
+
+select * from final
