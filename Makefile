@@ -14,6 +14,7 @@ help:
 	@echo "make db-start | db-stop | db-status   the embedded PostgreSQL server"
 	@echo "make docs      serve the docs site on http://localhost:8080"
 	@echo "make lint      sqlfluff and ruff"
+	@echo "make bench    benchmark 95,004 and 1,000,000 companies (10,000,000 where disk allows) into BENCHMARKS.md"
 	@echo "make clean     remove the virtual environment, dbt's output and the database"
 
 $(VENV)/.installed: requirements.txt
@@ -55,6 +56,15 @@ lint: venv profile db-start
 
 test: demo lint
 	$(VENV)/bin/pytest python_tests
+
+# Benchmarks (BENCHMARKS.md and bench/results.json): 95,004 and 1,000,000 companies, 10,000,000 when
+# the disk and the time budget allow; bench-smoke is the two-minute version the tests run.
+.PHONY: bench bench-smoke
+bench: venv profile db-start
+	$(PY) -m pressure_outreach.bench --output BENCHMARKS.md --json bench/results.json
+
+bench-smoke: venv profile db-start
+	$(PY) -m pressure_outreach.bench --smoke --output bench/smoke.md --json bench/smoke.json
 
 clean:
 	-$(PY) -m pressure_outreach db destroy
