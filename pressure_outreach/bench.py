@@ -320,17 +320,7 @@ def database_size(conn: settings.ConnectionSettings) -> int:
 
 
 def _env(conn: settings.ConnectionSettings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(settings.PROJECT_DIR),
-        "OUTREACH_PG_HOST": conn.host,
-        "OUTREACH_PG_PORT": str(conn.port),
-        "OUTREACH_PG_USER": conn.user,
-        "OUTREACH_PG_PASSWORD": conn.password,
-        "OUTREACH_PG_DATABASE": conn.database,
-        "OUTREACH_PG_SCHEMA": conn.schema,
-        "PYTHONUNBUFFERED": "1",
-    }
+    return {**conn.dbt_environment(), "PYTHONUNBUFFERED": "1"}
 
 
 # --------------------------------------------------------------------------- the steps

@@ -41,6 +41,20 @@ class ConnectionSettings:
             parts["password"] = self.password
         return " ".join(f"{k}='{v}'" for k, v in parts.items())
 
+    def dbt_environment(self) -> dict[str, str]:
+        """The process environment with these settings in the variables the profile reads,
+        for running dbt (or this package) as a subprocess against this database."""
+        return {
+            **os.environ,
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "OUTREACH_PG_HOST": self.host,
+            "OUTREACH_PG_PORT": str(self.port),
+            "OUTREACH_PG_USER": self.user,
+            "OUTREACH_PG_PASSWORD": self.password,
+            "OUTREACH_PG_DATABASE": self.database,
+            "OUTREACH_PG_SCHEMA": self.schema,
+        }
+
 
 def from_env(environ: dict[str, str] | None = None) -> ConnectionSettings:
     env = os.environ if environ is None else environ

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -57,16 +56,7 @@ def scratch_database(conn: settings.ConnectionSettings, label: str):
 
 
 def dbt_env(conn: settings.ConnectionSettings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "OUTREACH_PG_HOST": conn.host,
-        "OUTREACH_PG_PORT": str(conn.port),
-        "OUTREACH_PG_USER": conn.user,
-        "OUTREACH_PG_PASSWORD": conn.password,
-        "OUTREACH_PG_DATABASE": conn.database,
-        "OUTREACH_PG_SCHEMA": conn.schema,
-    }
+    return conn.dbt_environment()
 
 
 def run_dbt(
