@@ -54,7 +54,12 @@ lint: venv profile db-start
 	$(VENV)/bin/ruff check pressure_outreach python_tests
 	$(VENV)/bin/ruff format --check pressure_outreach python_tests
 
-test: demo lint
+# Headless Chromium for the docs-site browser test (installs it as root where it is missing).
+.PHONY: browser
+browser:
+	bash .ci/ensure-chromium
+
+test: demo lint browser
 	$(VENV)/bin/pytest python_tests
 
 # Benchmarks (BENCHMARKS.md and bench/results.json): 95,004 and 1,000,000 companies, 10,000,000 when
