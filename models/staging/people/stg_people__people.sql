@@ -33,6 +33,16 @@ renamed as (
 
 ),
 
+checked as (
+
+    select
+        *,
+        -- the pattern once per row: a regular expression is the costliest check here
+        coalesce(email ~ '{{ var("email_pattern") }}', false) as has_valid_email_format
+    from renamed
+
+),
+
 flagged as (
 
     select
@@ -43,10 +53,10 @@ flagged as (
         ]) }} as invalid_reason,
         {{ quarantine_reason([
             ("email is null", "MISSING_EMAIL"),
-            ("email !~ '" ~ var('email_pattern') ~ "'", "MALFORMED_EMAIL"),
+            ("not has_valid_email_format", "MALFORMED_EMAIL"),
             ("email_raw != email", "UNNORMALIZED_EMAIL"),
         ]) }} as email_issue
-    from renamed
+    from checked
 
 ),
 
@@ -60,7 +70,7 @@ final as (
         title,
         email,
         email_issue,
-        email is not null and email ~ '{{ var("email_pattern") }}' as has_valid_email_format,
+        has_valid_email_format,
         coalesce(is_email_verified, false) as is_email_verified,
         coalesce(is_outreach_ready, false) as is_outreach_ready,
         case
