@@ -2,8 +2,11 @@
     Staging for one of the three `<hub>.pressure_signals` tables, which share their columns.
     Renames nothing (the hubs already use the business names), trims the evidence phrase,
     names the domain (DOL, PEOPLE, BLOG) and flags every row that breaks the contract with
-    the first reason that applies. Duplicate signal ids are not flagged here: they are
-    resolved in int_signals_unioned (the copy with the latest created_at wins).
+    the first reason that applies. A signal id delivered more than once counts once
+    (RULES.md §1, §9): among the copies that pass every other check and exist at as_of,
+    the one with the latest created_at, then the greatest magnitude, is kept and the others
+    are flagged DUPLICATE_SIGNAL_ID, so rpt_data_quality counts them. int_signals_unioned
+    applies the same order across the three hubs.
 -#}
 {% macro stage_pressure_signals(hub, domain) -%}
 {%- set expected_domain = var('signal_domains')[hub] -%}
@@ -60,8 +63,39 @@ flagged as (
             ("expires_at is null", "NULL_EXPIRES_AT"),
             ("expires_at <= detected_at", "EXPIRES_NOT_AFTER_DETECTED"),
             ("evidence is null", "MISSING_EVIDENCE"),
-        ]) }} as invalid_reason
+        ]) }} as row_reason
     from renamed
+
+),
+
+resolved as (
+
+    select
+        *,
+        row_reason is null and detected_at <= {{ as_of() }} as is_candidate,
+        row_number() over (
+            partition by signal_id, row_reason is null and detected_at <= {{ as_of() }}
+            order by
+                created_at desc nulls last,
+                magnitude desc,
+                cast(outreach_id as text) collate "C",
+                evidence collate "C"
+        ) as copy_rank
+    from flagged
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_reason,
+            {{ quarantine_reason([
+                ("is_candidate and copy_rank > 1", "DUPLICATE_SIGNAL_ID"),
+            ]) }}
+        ) as invalid_reason
+    from resolved
 
 ),
 
@@ -83,7 +117,7 @@ final as (
         created_at,
         invalid_reason,
         invalid_reason is null as is_valid
-    from flagged
+    from deduplicated
 
 )
 

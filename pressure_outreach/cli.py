@@ -76,6 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
     )
     dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
+    # A stale Execution Hub feed (unread unsubscribes) stops the demo before anything is built.
+    dbt_runner.run(["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)])
     # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
     # (README: Roles and grants). On your own server that is an administrator's job: if the
     # profile's user may not do it, the build still runs once the roles exist.

@@ -23,6 +23,10 @@ from pressure_outreach.generator import generate
 T0 = support.DEMO_AS_OF
 COMPANIES = 6_000
 ALL_ELIGIBLE = {"daily_queue_limit": 1_000_000}
+# The builds below replay later days without the Execution Hub's daily send_events feed, so
+# the stale-feed guard (tests/feeds/, test_freshness.py) is switched off for them: an
+# invariant test must fail because of its invariant, not because the feed is old.
+REPLAY = {"send_events_max_age_hours": None}
 QUEUE = "execution.send_queue"
 
 
@@ -80,14 +84,14 @@ def test_rerun_with_the_same_as_of_adds_nothing(shared_build):
 def test_cool_down_then_requeue_within_touch_caps(built):
     first = queued(built, T0)
     ten_days = T0 + timedelta(days=10)
-    support.run_dbt(built, ["build"], ten_days)
+    support.run_dbt(built, ["build"], ten_days, extra_vars=REPLAY)
     after_ten = reasons(built, ten_days)
     assert not first & queued(built, ten_days)
     cooling = [oid for oid in first if after_ten[oid] == "COOLING_OFF"]
     assert cooling, "companies queued ten days ago should be cooling off"
 
     later = T0 + timedelta(days=31)
-    support.run_dbt(built, ["build"], later)
+    support.run_dbt(built, ["build"], later, extra_vars=REPLAY)
     after_31 = reasons(built, later)
     assert not any(after_31[oid] == "COOLING_OFF" for oid in first - queued(built, ten_days))
     assert first & queued(built, later), "some companies queued 31 days ago should be queued again"
@@ -171,7 +175,7 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
     assert statuses[bounced[0]] == "bounced"
 
     later = T0 + timedelta(days=40)
-    support.run_dbt(built, ["build"], later)
+    support.run_dbt(built, ["build"], later, extra_vars=REPLAY)
     mailed_again = support.query(
         built, f"select count(*) from {QUEUE} where email_to in (%s, %s)", (bounced[3], unsubscribed[3])
     )
@@ -287,9 +291,9 @@ def test_a_failing_invariant_leaves_the_queue_untouched(shared_build, tmp_path, 
     built = shared_build
     project = patched_project(tmp_path, VIOLATIONS[violation])
     as_of = T0 + timedelta(days=10)
-    extra = dict(ALL_ELIGIBLE) if violation in NEEDS_ALL_ELIGIBLE else {}
+    extra = {**REPLAY, **(ALL_ELIGIBLE if violation in NEEDS_ALL_ELIGIBLE else {})}
     if violation == "daily_limit_ignored":
-        extra = {"daily_queue_limit": 5}
+        extra = {**REPLAY, "daily_queue_limit": 5}
     if violation == "touch_cap_ignored":  # past the cool-down, at the (lowered) touch cap
         extra["cooling_off_days"] = 5
     before = queue_checksum(built)
@@ -305,7 +309,7 @@ def test_an_empty_postal_address_stops_the_build_before_the_queue(shared_build):
     built = shared_build
     before = queue_checksum(built)
     as_of = T0 + timedelta(days=10)
-    result = support.run_dbt(built, ["build"], as_of, check=False, extra_vars={"sender_postal_address": ""})
+    result = support.run_dbt(built, ["build"], as_of, check=False, extra_vars={**REPLAY, "sender_postal_address": ""})
     assert result.returncode != 0
     assert "sender_postal_address" in result.stdout
     assert queue_checksum(built) == before

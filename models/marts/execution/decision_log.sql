@@ -3,7 +3,8 @@
     the spine per run (a run is identified by its as_of), with the reason code and what the
     decision saw. Re-running with the same as_of adds nothing. It reads the rendered
     messages too, so when an authorization invariant fails neither the queue nor the log
-    is written.
+    is written. Like send_queue, it appends under the lock of lock_for_append: a
+    concurrent build waits, then logs nothing twice.
 -#}
 -- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
 -- failing test hold back only models downstream of everything the test reads, so the
@@ -16,7 +17,8 @@
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
     )
 }}
 

@@ -4,8 +4,13 @@
     Append-only: each run inserts the messages of int_messages_rendered whose message_id
     is not in the queue yet, and never updates or deletes a row. `full_refresh: false`
     keeps every queued row through `dbt build --full-refresh`. The unique constraint on
-    message_id (enforced contract) makes a second copy of a message impossible, even for
-    two builds racing each other.
+    message_id (enforced contract) makes a second copy of a message impossible.
+
+    Two builds appending at once: the second waits, it does not fail. The pre-hook
+    lock_for_append takes a transaction-scoped advisory lock on this table before the new
+    rows are selected, so a second build with the same as_of waits until the first has
+    committed, then finds its messages already queued and appends nothing
+    (python_tests/test_faults.py).
 -#}
 -- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
 -- failing test hold back only models downstream of everything the test reads, so the
@@ -18,7 +23,8 @@
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
     )
 }}
 

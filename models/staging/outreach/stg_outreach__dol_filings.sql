@@ -1,3 +1,9 @@
+{#-
+    Form 5500 facts, one row per filing. A dol_id delivered more than once keeps one copy:
+    among the copies that pass every other check and exist at as_of, the latest (by
+    created_at, then updated_at) is kept and the others are flagged DUPLICATE_DOL_ID. The
+    kept copy is the one the current-filing rule (RULES.md §1) would read anyway.
+-#}
 with
 
 source as (
@@ -44,8 +50,35 @@ flagged as (
             ("created_at is null", "NULL_CREATED_AT"),
             ("renewal_month is null", "NULL_RENEWAL_MONTH"),
             ("renewal_month not between " ~ var('renewal_month_min') ~ " and " ~ var('renewal_month_max'), "RENEWAL_MONTH_OUT_OF_RANGE"),
-        ]) }} as invalid_reason
+        ]) }} as row_reason
     from renamed
+
+),
+
+resolved as (
+
+    select
+        *,
+        row_reason is null and created_at <= {{ as_of() }} as is_candidate,
+        row_number() over (
+            partition by dol_id, row_reason is null and created_at <= {{ as_of() }}
+            order by created_at desc, updated_at desc nulls last, renewal_month asc
+        ) as copy_rank
+    from flagged
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        coalesce(
+            row_reason,
+            {{ quarantine_reason([
+                ("is_candidate and copy_rank > 1", "DUPLICATE_DOL_ID"),
+            ]) }}
+        ) as invalid_reason
+    from resolved
 
 ),
 
@@ -65,7 +98,7 @@ final as (
         updated_at,
         invalid_reason,
         invalid_reason is null as is_valid
-    from flagged
+    from deduplicated
 
 )
 

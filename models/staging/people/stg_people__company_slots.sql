@@ -1,7 +1,9 @@
 {#-
     A duplicated slot (the same company and slot type twice) or a duplicated slot id is a
     bad row in every copy: which copy is true is unknown, so the slot counts as not filled
-    (RULES.md §4). Duplicates are judged among the rows that pass the other checks.
+    (RULES.md §4). Duplicates are judged among the rows that pass the other checks. A slot
+    that is not a duplicate but names a person people_master does not hold is flagged
+    MISSING_PERSON: it could never count as filled, and rpt_data_quality counts it.
 -#}
 with
 
@@ -17,6 +19,14 @@ spine as (
 
 ),
 
+known_people as (
+
+    select distinct unique_id as person_unique_id
+    from {{ source('people', 'people_master') }}
+    where unique_id is not null
+
+),
+
 renamed as (
 
     select
@@ -29,6 +39,7 @@ renamed as (
         source.confidence_score,
         source.created_at,
         source.updated_at,
+        source.person_unique_id is not null and known_people.person_unique_id is null as is_person_missing,
         {{ quarantine_reason([
             ("source.slot_id is null", "NULL_SLOT_ID"),
             ("source.outreach_id is null", "NULL_OUTREACH_ID"),
@@ -39,6 +50,8 @@ renamed as (
     from source
     left join spine
         on source.outreach_id = spine.outreach_id
+    left join known_people
+        on source.person_unique_id = known_people.person_unique_id
 
 ),
 
@@ -63,6 +76,7 @@ flagged as (
             {{ quarantine_reason([
                 ("slot_copies > 1", "DUPLICATE_SLOT"),
                 ("slot_id_copies > 1", "DUPLICATE_SLOT_ID"),
+                ("is_person_missing", "MISSING_PERSON"),
             ]) }}
         ) as invalid_reason
     from counted

@@ -1,0 +1,132 @@
+"""Hostile and broken input (SOURCES.md "Bad rows that must be expected"): a hand-built data
+set (hostile_fixture.py) plants every bad-row kind next to good rows of the same
+companies. `dbt build` must succeed, count every bad row in rpt_data_quality with its
+reason, let none of them reach the send queue, and still decide the good rows of those
+companies exactly as RULES.md says (by hand, and by the reference model)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import hostile_fixture
+import psycopg
+import pytest
+
+import reference_model
+import support
+from pressure_outreach import contract
+from pressure_outreach.generator.loader import copy_rows, prepare_tables
+
+AS_OF = hostile_fixture.AS_OF
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def load(conn, fx: hostile_fixture.Fixture) -> None:
+    with psycopg.connect(conn.conninfo()) as db, db.cursor() as cur:
+        prepare_tables(cur)
+        for table in contract.TABLES:
+            copy_rows(cur, table, fx.tuples(table))
+
+
+@pytest.fixture(scope="module")
+def fixture_data():
+    return hostile_fixture.build()
+
+
+@pytest.fixture(scope="module")
+def built(conn_settings, fixture_data):
+    with support.scratch_database(conn_settings, "hostile") as scratch:
+        load(scratch, fixture_data)
+        support.run_dbt(scratch, ["seed"], AS_OF)
+        result = support.run_dbt(scratch, ["build"], AS_OF, check=False)
+        assert result.returncode == 0, f"dbt build failed on hostile input:\n{result.stdout[-6000:]}"
+        yield scratch
+
+
+def by_key(fx, rows: dict[str, tuple]) -> dict[str, tuple]:
+    return {key: rows.get(company.outreach_id) for key, company in fx.companies.items()}
+
+
+def test_every_bad_row_is_counted_with_its_reason(built, fixture_data):
+    counted = Counter(
+        {
+            (table, disposition, reason): rows
+            for table, disposition, reason, rows in support.query(
+                built, "select source_table, disposition, reason, row_count from reporting.rpt_data_quality"
+            )
+        }
+    )
+    missing = {kind: n for kind, n in fixture_data.bad_rows.items() if counted.get(kind) != n}
+    extra = {kind: n for kind, n in counted.items() if kind not in fixture_data.bad_rows}
+    assert not missing, "bad rows not counted as planted (planted: counted): " + ", ".join(
+        f"{k}: {n} vs {counted.get(k)}" for k, n in missing.items()
+    )
+    assert not extra, f"rows counted that were not planted as bad: {extra}"
+
+
+def test_good_rows_of_the_same_companies_are_decided_as_expected(built, fixture_data):
+    decided = by_key(
+        fixture_data,
+        {
+            oid: (reason, slot, band)
+            for oid, reason, slot, band in support.query(
+                built,
+                "select outreach_id::text, decision_reason, slot_type, band from execution.decision_log "
+                "where decided_at = %s",
+                (AS_OF,),
+            )
+        },
+    )
+    wrong = {
+        key: (decided[key], company.expected)
+        for key, company in fixture_data.companies.items()
+        if decided[key] != (company.expected.decision_reason, company.expected.slot_type, company.expected.band)
+    }
+    assert not wrong, "decided (reason, slot, band) vs expected:\n" + "\n".join(f"{k}: {v}" for k, v in wrong.items())
+    (companies,) = support.query(built, "select count(*) from execution.decision_log")[0]
+    assert companies == len(fixture_data.companies)
+
+
+def test_the_reference_model_agrees_on_hostile_input(built, fixture_data):
+    data = reference_model.load_from_postgres(built.conninfo())
+    reference = support.reference_decisions(reference_model.evaluate(data, AS_OF))
+    count, sample = support.mismatches(support.sql_decisions(built), reference)
+    assert count == 0, "\n".join(sample)
+    band, cap, _, primary_class, proof_line, *_ = reference[fixture_data.companies["bad_renewal"].outreach_id]
+    assert (band, cap, primary_class) == (4, "NO_BLOG", "DEADLINE_PROXIMITY")
+    assert proof_line.startswith("DEADLINE_PROXIMITY convergence: renewal in 22 days + ")
+
+
+def test_no_bad_row_reaches_the_queue(built, fixture_data):
+    queue = support.query(
+        built,
+        "select q.outreach_id::text, q.person_unique_id, q.email_to, p.cited_signal_ids::text[] "
+        "from execution.send_queue as q "
+        "join analytics.int_proof_lines_formed as p on p.proof_id = q.proof_id",
+    )
+    expected = {c.outreach_id for c in fixture_data.companies.values() if c.expected.decision_reason == "QUEUED"}
+    assert {row[0] for row in queue} == expected
+    assert len(queue) == len(expected), "one message per company"
+    for outreach_id, person, email, cited in queue:
+        assert person not in fixture_data.bad_person_ids, (outreach_id, person)
+        assert person != hostile_fixture.MISSING_PERSON_ID
+        assert email == email.strip().lower() and EMAIL_PATTERN.match(email), email
+        assert email not in fixture_data.suppressed_emails, email
+        assert not set(cited) & fixture_data.bad_signal_ids, (outreach_id, cited)
+
+
+def test_hostile_names_reach_the_queue_verbatim(built, fixture_data):
+    queued = {
+        oid: (name, subject, body)
+        for oid, name, subject, body in support.query(
+            built, "select outreach_id::text, company_name, subject, body from execution.send_queue"
+        )
+    }
+    for key, name in hostile_fixture.HOSTILE_NAMES.items():
+        company_name, subject, body = queued[fixture_data.companies[key].outreach_id]
+        assert company_name == name
+        assert name in subject + body, key
+    # A first name that looks like a placeholder is data too: inserted once, never rendered.
+    _, _, body = queued[fixture_data.companies["name_template"].outreach_id]
+    assert body.startswith("{{ company_name }}, "), body[:80]
