@@ -9,6 +9,7 @@ summary                         print the summary of the last build
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import datetime
 
@@ -76,16 +77,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
         argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
     )
     dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
-    # A stale Execution Hub feed (unread unsubscribes) stops the demo before anything is built.
-    dbt_runner.run(["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)])
-    # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
-    # (README: Roles and grants). On your own server that is an administrator's job: if the
-    # profile's user may not do it, the build still runs once the roles exist.
-    dbt_runner.run(["run-operation", "create_roles"], check=not args.external_db)
-    dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars)])
+    with dbt_runner.run_lock(settings.from_env()):
+        # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
+        # (README: Roles and grants). On your own server that is an administrator's job: if the
+        # profile's user may not do it, the build still runs once the roles exist.
+        dbt_runner.run(["run-operation", "create_roles"], check=not args.external_db)
+        # The demo builds everything, dbt's unit tests included.
+        _checked_build(dbt_vars, [])
     if not args.no_docs:
         dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
     summary.print_summary(settings.from_env())
+    return 0
+
+
+def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
+    """`dbt source freshness` on the Execution Hub's feed, then `dbt build`: a stale feed
+    (unread unsubscribes) stops the run before anything is built or queued."""
+    dbt_runner.run(["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)])
+    dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars), *build_args])
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """The production run: one at a time per database, freshness first, no unit tests."""
+    dbt_vars: dict[str, object] = {**json.loads(args.vars), **({"as_of": args.as_of.isoformat()} if args.as_of else {})}
+    extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    with dbt_runner.run_lock(settings.from_env()):
+        _checked_build(dbt_vars, ["--exclude-resource-type", "unit_test", *extra])
     return 0
 
 
@@ -127,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--external-db", action="store_true", help="use the OUTREACH_PG_* server; start none")
     demo.add_argument("--no-docs", action="store_true", help="skip generating the docs site")
     demo.set_defaults(func=cmd_demo)
+
+    build = commands.add_parser(
+        "build",
+        help="the production run: run lock, dbt source freshness, dbt build without unit tests",
+    )
+    build.add_argument("--as-of", type=_parse_as_of, default=None, help="evaluation instant (default: now)")
+    build.add_argument("--vars", default="{}", help="more dbt vars, as a JSON object")
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt build arguments, after --")
+    build.set_defaults(func=cmd_build)
 
     summ = commands.add_parser("summary", help="print the summary of the last build")
     summ.set_defaults(func=cmd_summary)

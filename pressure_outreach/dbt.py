@@ -5,9 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+
+from pressure_outreach import settings
 from pressure_outreach.settings import PROJECT_DIR
+
+# The advisory-lock key of run_lock, hashed by the server.
+RUN_LOCK_KEY = "pressure_outreach build"
 
 
 class DbtError(RuntimeError):
@@ -37,3 +45,32 @@ def run(args: list[str], project_dir: Path = PROJECT_DIR, check: bool = True) ->
     if check and not result.success:
         raise DbtError(f"dbt {' '.join(args)} failed")
     return bool(result.success)
+
+
+class BuildLockBusy(DbtError):
+    """Another build of this project holds the run lock on the same database."""
+
+
+@contextmanager
+def run_lock(conn: settings.ConnectionSettings) -> Iterator[None]:
+    """One build of this project per database at a time.
+
+    A session-level advisory lock on a connection of our own, held while dbt runs and
+    released when the block ends or the process dies (the server drops a lost session's
+    locks). A second build that finds it taken stops at once, before dbt touches anything,
+    with a message that says why. Without it two whole builds collide where dbt swaps a
+    rebuilt table in through fixed temporary names; the queue itself is safe either way
+    (lock_for_append and the unique message_id).
+    """
+    with psycopg.connect(conn.conninfo(), autocommit=True) as session:
+        taken = session.execute("select pg_try_advisory_lock(hashtext(%s))", (RUN_LOCK_KEY,)).fetchone()[0]
+        if not taken:
+            raise BuildLockBusy(
+                f"another build of pressure_outreach is running against database '{conn.database}' "
+                f"on {conn.host}:{conn.port}; this one stopped before changing anything. "
+                "Run it again when that one has finished."
+            )
+        try:
+            yield
+        finally:
+            session.execute("select pg_advisory_unlock(hashtext(%s))", (RUN_LOCK_KEY,))

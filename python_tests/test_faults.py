@@ -257,3 +257,37 @@ def test_two_full_builds_at_once_never_queue_a_message_twice(built):
     assert rows == distinct
     support.run_dbt(built, ["build"], as_of, extra_vars=VARS)
     assert_each_message_once(built, as_of)
+
+
+def test_a_second_production_build_stops_at_once_with_a_clear_message(built):
+    """`python -m pressure_outreach build` (the documented production command) holds a run
+    lock for the whole run: of two started together, one builds and the other stops before
+    dbt touches anything, saying why. The next run completes the day, each message once."""
+    as_of = T0 + timedelta(days=6)
+    command = [
+        sys.executable,
+        "-m",
+        "pressure_outreach",
+        "build",
+        "--as-of",
+        as_of.isoformat(),
+        "--vars",
+        json.dumps(VARS),
+    ]
+
+    def start(name: str) -> Build:
+        log = support.PROJECT_DIR / "target" / "pytest" / f"{built.database}_{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w", encoding="utf-8") as out:
+            env = {**support.dbt_env(built), "DBT_TARGET_PATH": str(log.with_suffix(""))}
+            process = subprocess.Popen(command, env=env, cwd=support.PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT)
+        return Build(process, log)
+
+    builds = [start(f"production_{n}") for n in (1, 2)]
+    codes = sorted(build.wait() for build in builds)
+    outputs = [build.output() for build in builds]
+    assert codes == [0, 1], outputs
+    loser = next(output for output, build in zip(outputs, builds, strict=True) if build.process.returncode == 1)
+    assert "another build of pressure_outreach is running" in loser
+    assert "Running with dbt" not in loser.split("another build")[0], "the loser must stop before dbt starts"
+    assert_each_message_once(built, as_of)
