@@ -14,26 +14,25 @@
 
 with
 
-slots as (
+slot_fill_total as (
 
-    select is_filled
-    from {{ ref('int_slots_resolved') }}
-
-),
-
-spine as (
-
-    select outreach_id
-    from {{ ref('stg_outreach__companies') }}
-    where is_valid
+    select
+        filled_slots,
+        total_slots
+    from {{ ref('rpt_slot_fill') }}
+    where slot_type = 'Total'
 
 ),
 
-legacy_scores as (
+-- every company of the spine is in exactly one cell of rpt_bit_coverage when it has a
+-- v2 band; the spine and legacy totals repeat on every row
+bit_coverage as (
 
-    select outreach_id
-    from {{ ref('stg_outreach__bit_scores') }}
-    where is_valid
+    select
+        max(spine_companies) as spine_companies,
+        max(legacy_scored_companies) as legacy_scored_companies,
+        sum(companies) as banded_companies
+    from {{ ref('rpt_bit_coverage') }}
 
 ),
 
@@ -94,11 +93,11 @@ slot_fill as (
         1 as sort_order,
         'slots filled (marked filled and the person exists) of all CEO, CFO and HR slots' as measure,
         'percent' as unit,
-        count(*) filter (where is_filled) as measured_count,
-        count(*) as measured_total,
+        filled_slots as measured_count,
+        total_slots as measured_total,
         {{ targets['slot_fill_pct'] }} as target_value,
         '62.4% complete' as status_in_seed_document
-    from slots
+    from slot_fill_total
 
 ),
 
@@ -109,13 +108,11 @@ legacy_coverage as (
         2 as sort_order,
         'companies of the spine with a legacy BIT score (reported only, never decides)' as measure,
         'percent' as unit,
-        count(legacy_scores.outreach_id) as measured_count,
-        count(*) as measured_total,
+        legacy_scored_companies as measured_count,
+        spine_companies as measured_total,
         {{ targets['legacy_bit_coverage_pct'] }} as target_value,
         '13.9% coverage' as status_in_seed_document
-    from spine
-    left join legacy_scores
-        on spine.outreach_id = legacy_scores.outreach_id
+    from bit_coverage
 
 ),
 
@@ -126,13 +123,11 @@ band_coverage as (
         3 as sort_order,
         'companies of the spine with a v2 BIT band at as_of' as measure,
         'percent' as unit,
-        count(bands.outreach_id) as measured_count,
-        count(*) as measured_total,
+        banded_companies as measured_count,
+        spine_companies as measured_total,
         {{ targets['bit_band_coverage_pct'] }} as target_value,
         cast(null as text) as status_in_seed_document
-    from spine
-    left join bands
-        on spine.outreach_id = bands.outreach_id
+    from bit_coverage
 
 ),
 
