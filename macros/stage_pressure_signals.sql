@@ -68,34 +68,11 @@ flagged as (
 
 ),
 
-resolved as (
-
-    select
-        *,
-        row_reason is null and detected_at <= {{ as_of() }} as is_candidate,
-        row_number() over (
-            partition by signal_id, row_reason is null and detected_at <= {{ as_of() }}
-            order by
-                created_at desc nulls last,
-                magnitude desc,
-                cast(outreach_id as text) collate "C",
-                evidence collate "C"
-        ) as copy_rank
-    from flagged
-
-),
-
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_reason,
-            {{ quarantine_reason([
-                ("is_candidate and copy_rank > 1", "DUPLICATE_SIGNAL_ID"),
-            ]) }}
-        ) as invalid_reason
-    from resolved
+    {{ flag_duplicate_copies(
+        'flagged', 'signal_id', 'detected_at', signal_copy_order(), 'DUPLICATE_SIGNAL_ID'
+    ) }}
 
 ),
 

@@ -36,11 +36,7 @@ ranked as (
         *,
         row_number() over (
             partition by signal_id
-            order by
-                created_at desc nulls last,
-                magnitude desc,
-                cast(outreach_id as text) collate "C",
-                evidence collate "C"
+            order by {{ signal_copy_order() }}
         ) as copy_rank
     from hub_signals
 

@@ -55,30 +55,12 @@ flagged as (
 
 ),
 
-resolved as (
-
-    select
-        *,
-        row_reason is null and created_at <= {{ as_of() }} as is_candidate,
-        row_number() over (
-            partition by dol_id, row_reason is null and created_at <= {{ as_of() }}
-            order by created_at desc, updated_at desc nulls last, renewal_month asc
-        ) as copy_rank
-    from flagged
-
-),
-
 deduplicated as (
 
-    select
-        *,
-        coalesce(
-            row_reason,
-            {{ quarantine_reason([
-                ("is_candidate and copy_rank > 1", "DUPLICATE_DOL_ID"),
-            ]) }}
-        ) as invalid_reason
-    from resolved
+    {{ flag_duplicate_copies(
+        'flagged', 'dol_id', 'created_at',
+        'created_at desc, updated_at desc nulls last, renewal_month asc', 'DUPLICATE_DOL_ID'
+    ) }}
 
 ),
 
