@@ -173,18 +173,20 @@ select exists (
 """
 # The company's last contact: a queue row of an earlier run, or a `sent` event that is
 # not a later copy of another event's id (RULES.md §5.8).
-_CONTACT_SQL = """
+_LAST_SENT_SQL = """
+(select max(e.event_at) from execution.send_events as e
+ where
+    e.outreach_id = %(id)s and e.event_type = 'sent' and e.event_id is not null
+    and e.event_at <= %(as_of)s
+    and not exists (
+        select 1 from execution.send_events as c
+        where c.event_id = e.event_id and (c.event_at, c.event_type) < (e.event_at, e.event_type)
+    ))"""
+_CONTACT_SQL = f"""
 select greatest(
     (select max(q.queued_at) from execution.send_queue as q
      where q.outreach_id = %(id)s and q.queued_at < %(as_of)s),
-    (select max(e.event_at) from execution.send_events as e
-     where
-        e.outreach_id = %(id)s and e.event_type = 'sent' and e.event_id is not null
-        and e.event_at <= %(as_of)s
-        and not exists (
-            select 1 from execution.send_events as c
-            where c.event_id = e.event_id and (c.event_at, c.event_type) < (e.event_at, e.event_type)
-        ))
+    {_LAST_SENT_SQL}
 ) as last_contacted_at,
 (select count(*) from execution.send_queue as q
  where
@@ -193,15 +195,9 @@ select greatest(
 exists (select 1 from execution.send_queue as q where q.message_id = %(message_id)s and q.queued_at < %(as_of)s)
     as already_queued
 """
-_CONTACT_NO_QUEUE_SQL = """
-select (select max(e.event_at) from execution.send_events as e
-     where
-        e.outreach_id = %(id)s and e.event_type = 'sent' and e.event_id is not null
-        and e.event_at <= %(as_of)s
-        and not exists (
-            select 1 from execution.send_events as c
-            where c.event_id = e.event_id and (c.event_at, c.event_type) < (e.event_at, e.event_type)
-        )) as last_contacted_at,
+# Before the first run there is no queue to read.
+_CONTACT_NO_QUEUE_SQL = f"""
+select {_LAST_SENT_SQL} as last_contacted_at,
     0 as touches,
     false as already_queued
 """
