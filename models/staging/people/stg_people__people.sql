@@ -11,35 +11,31 @@ source as (
 
 ),
 
+-- Everything costly is computed here, once per row: a query with a window function is
+-- never merged into the query that reads it, so the CTEs below read these results as
+-- plain columns. (Above this point PostgreSQL would copy an expression into every place
+-- a later CTE names it: the email pattern would run twice per row.)
 renamed as (
 
     select
         unique_id as person_unique_id,
+        {{ trim_whitespace('unique_id') }} is null as is_unique_id_blank,
         {{ trim_whitespace('first_name') }} as first_name,
         {{ trim_whitespace('last_name') }} as last_name,
         {{ trim_whitespace('full_name') }} as full_name,
         {{ trim_whitespace('title') }} as title,
         email as email_raw,
         {{ normalize_email('email') }} as email,
+        coalesce({{ normalize_email('email') }} ~ '{{ var("email_pattern") }}', false) as has_valid_email_format,
         email_verified as is_email_verified,
         outreach_ready as is_outreach_ready,
         email_verified_at,
         linkedin_url,
         created_at,
         updated_at,
-        count(*) filter (where {{ trim_whitespace('unique_id') }} is not null)
-            over (partition by unique_id) as copies
+        -- copies of the same unique_id; a blank id is flagged before this is read
+        count(*) over (partition by unique_id) as copies
     from source
-
-),
-
-checked as (
-
-    select
-        *,
-        -- the pattern once per row: a regular expression is the costliest check here
-        coalesce(email ~ '{{ var("email_pattern") }}', false) as has_valid_email_format
-    from renamed
 
 ),
 
@@ -48,7 +44,7 @@ flagged as (
     select
         *,
         {{ quarantine_reason([
-            (trim_whitespace('person_unique_id') ~ " is null", "NULL_UNIQUE_ID"),
+            ("is_unique_id_blank", "NULL_UNIQUE_ID"),
             ("copies > 1", "DUPLICATE_UNIQUE_ID"),
         ]) }} as invalid_reason,
         {{ quarantine_reason([
@@ -56,7 +52,7 @@ flagged as (
             ("not has_valid_email_format", "MALFORMED_EMAIL"),
             ("email_raw != email", "UNNORMALIZED_EMAIL"),
         ]) }} as email_issue
-    from checked
+    from renamed
 
 ),
 
