@@ -59,33 +59,71 @@ company_domains as (
 
 ),
 
+-- The raw band is the highest band whose min_score the score reaches. As score ranges
+-- (each floor up to the next), it is one range join per company rather than a subquery
+-- over the thresholds wherever the band is read.
+score_ranges as (
+
+    select
+        min_score,
+        lead(min_score) over (order by min_score) as next_min_score,
+        max(band) over (order by min_score) as raw_band
+    from (
+        select
+            min_score,
+            max(band) as band
+        from thresholds
+        group by min_score
+    ) as floors
+
+),
+
 raw_bands as (
 
     select
         company_domains.*,
-        (
-            select max(thresholds.band)
-            from thresholds
-            where thresholds.min_score <= company_domains.bit_score
-        ) as raw_band
+        score_ranges.raw_band
     from company_domains
+    left join score_ranges
+        on
+            company_domains.bit_score >= score_ranges.min_score
+            and (score_ranges.next_min_score is null or company_domains.bit_score < score_ranges.next_min_score)
+
+),
+
+-- Which caps apply depends only on which of the three domains are active, so the cap that
+-- binds is decided once for each of the eight patterns, not once per company.
+activity_patterns as (
+
+    select
+        dol.is_dol_active,
+        people.is_people_active,
+        blog.is_blog_active
+    from (values (true), (false)) as dol (is_dol_active)
+    cross join (values (true), (false)) as people (is_people_active)
+    cross join (values (true), (false)) as blog (is_blog_active)
 
 ),
 
 applying_caps as (
 
     select
-        raw_bands.outreach_id,
+        patterns.is_dol_active,
+        patterns.is_people_active,
+        patterns.is_blog_active,
         caps.cap,
         caps.max_band,
-        row_number() over (partition by raw_bands.outreach_id order by caps.max_band) as cap_rank
-    from raw_bands
+        row_number() over (
+            partition by patterns.is_dol_active, patterns.is_people_active, patterns.is_blog_active
+            order by caps.max_band, caps.cap
+        ) as cap_rank
+    from activity_patterns as patterns
     inner join caps
         on
-            (caps.cap = 'BLOG_ALONE' and raw_bands.is_blog_active and not raw_bands.is_dol_active and not raw_bands.is_people_active)
-            or (caps.cap = 'NO_DOL' and not raw_bands.is_dol_active)
-            or (caps.cap = 'NO_PEOPLE' and not raw_bands.is_people_active)
-            or (caps.cap = 'NO_BLOG' and not raw_bands.is_blog_active)
+            (caps.cap = 'BLOG_ALONE' and patterns.is_blog_active and not patterns.is_dol_active and not patterns.is_people_active)
+            or (caps.cap = 'NO_DOL' and not patterns.is_dol_active)
+            or (caps.cap = 'NO_PEOPLE' and not patterns.is_people_active)
+            or (caps.cap = 'NO_BLOG' and not patterns.is_blog_active)
 
 ),
 
@@ -122,7 +160,9 @@ banded as (
     from raw_bands
     left join applying_caps as binding_cap
         on
-            raw_bands.outreach_id = binding_cap.outreach_id
+            raw_bands.is_dol_active = binding_cap.is_dol_active
+            and raw_bands.is_people_active = binding_cap.is_people_active
+            and raw_bands.is_blog_active = binding_cap.is_blog_active
             and binding_cap.cap_rank = 1
 
 ),
