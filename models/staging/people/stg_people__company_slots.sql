@@ -5,14 +5,6 @@
     that is not a duplicate but names a person people_master does not hold is flagged
     MISSING_PERSON: it could never count as filled, and rpt_data_quality counts it.
 -#}
-{#-
-    One process, not a parallel plan: the check that a slot's person exists aggregates all
-    of people_master, and every parallel worker would build that aggregate again for
-    itself (three times the work for the same result, on a machine whose cores the other
-    staging models already keep busy).
--#}
-{{ config(pre_hook="set local max_parallel_workers_per_gather = 0") }}
-
 with
 
 source as (
