@@ -1,6 +1,7 @@
 {#-
     Text without surrounding white space (space, tab, line feed, carriage return, form
-    feed, vertical tab); blank becomes NULL. The six characters are spelled out rather than
+    feed, vertical tab, written \x0b: PostgreSQL's E'' strings have no \v and would read it
+    as the letter v); blank becomes NULL. The six characters are spelled out rather than
     matched with the regular expression \s: the result is the same whatever the database's
     locale, and btrim costs a fraction of a regular expression on every row of the largest
     staging tables (BENCHMARKS.md).
@@ -10,5 +11,5 @@
 {%- endmacro %}
 
 {% macro default__trim_whitespace(column) -%}
-    nullif(btrim({{ column }}, E' \t\n\r\f\v'), '')
+    nullif(btrim({{ column }}, E' \t\n\r\f\x0b'), '')
 {%- endmacro %}

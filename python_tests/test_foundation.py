@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -137,6 +138,62 @@ def test_hostile_names_are_kept_verbatim(demo_db):
     names = {row[0] for row in support.query(demo_db, "select company_name from analytics.stg_cl__company_identities")}
     for hostile in ("<script>alert(1)</script>", "{{ x }}", "Zoë Ångström", "株式会社テスト"):
         assert any(hostile in name for name in names), hostile
+
+
+# Staged text columns and the source column each trims (RULES.md §9: surrounding white
+# space is space, tab, line feed, carriage return, form feed, vertical tab), keyed the same
+# way on both sides; "lower"/"upper" also fold ASCII case, as lower()/upper() do here.
+TRIMMED_COLUMNS = [
+    ("people.people_master", "unique_id", "first_name", "stg_people__people", "person_unique_id", "first_name", None),
+    ("people.people_master", "unique_id", "last_name", "stg_people__people", "person_unique_id", "last_name", None),
+    ("people.people_master", "unique_id", "title", "stg_people__people", "person_unique_id", "title", None),
+    ("people.people_master", "unique_id", "email", "stg_people__people", "person_unique_id", "email", "lower"),
+    ("outreach.outreach", "outreach_id", "domain", "stg_outreach__companies", "outreach_id", "company_domain", "lower"),
+    ("outreach.company_target", "target_id", "city", "stg_outreach__company_targets", "target_id", "city", None),
+    ("outreach.company_target", "target_id", "state", "stg_outreach__company_targets", "target_id", "state", "upper"),
+]
+_FOLD = {
+    None: lambda text: text,
+    "lower": lambda text: text.translate(str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")),
+    "upper": lambda text: text.translate(str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "source_key", "source_column", "model", "model_key", "model_column", "fold"),
+    TRIMMED_COLUMNS,
+    ids=[f"{row[3]}.{row[5]}" for row in TRIMMED_COLUMNS],
+)
+def test_staging_trims_exactly_the_white_space_characters(
+    demo_db, source, source_key, source_column, model, model_key, model_column, fold
+):
+    """Every staged value is its source value stripped of those six characters and nothing
+    else (a blank becomes NULL), on every row of the demo: a trim that also ate letters
+    (E'\\v' is the letter v in PostgreSQL) would change the values that begin or end in v."""
+    source_rows = support.query(demo_db, f"select {source_key}::text, {source_column} from {source}")
+    staged_rows = support.query(demo_db, f"select {model_key}::text, {model_column} from analytics.{model}")
+
+    def trimmed(value):
+        if value is None:
+            return None
+        return _FOLD[fold](value.strip(" \t\n\r\f\v")) or None
+
+    expected = Counter((key, trimmed(value)) for key, value in source_rows)
+    assert Counter(staged_rows) == expected
+    assert sum(value is not None for _, value in staged_rows) > 1_000
+
+
+def test_demo_data_has_values_a_wrong_trim_would_damage(demo_db):
+    """What keeps the test above from passing vacuously: padded values (the emails) and
+    values that begin or end in a lowercase v (the company domains)."""
+    (padded,) = support.query(
+        demo_db, "select count(*) from people.people_master where email !~ '^[^ \\t\\n\\r\\f\\v]*$'"
+    )[0]
+    (edged_by_v,) = support.query(
+        demo_db, "select count(*) from outreach.outreach where domain like 'v%%' or domain like '%%v'"
+    )[0]
+    assert padded > 0
+    assert edged_by_v > 0
 
 
 def test_generator_is_deterministic(conn_settings):
