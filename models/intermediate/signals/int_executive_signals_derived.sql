@@ -54,7 +54,7 @@ qualifying as (
         events.event_type,
         events.event_at,
         rules.magnitude,
-        rules.lifetime_days,
+        {{ add_days('events.event_at', 'rules.lifetime_days') }} as expires_at,
         rules.evidence_prefix,
         rules.evidence_suffix
     from events
@@ -67,14 +67,8 @@ qualifying as (
             events.outreach_id = slots.outreach_id
             and events.slot_type = slots.slot_type
     where
-        (
-            events.event_type = 'ASSIGNED'
-            or (events.event_type = 'VACATED' and not coalesce(slots.is_filled, false))
-        )
-        -- only the signals still live at as_of: an expired one can never count, and the
-        -- bridge derives them again from the whole history every run (at 1M companies
-        -- this keeps about 8% of 2.25M events)
-        and {{ add_days('events.event_at', 'rules.lifetime_days') }} > {{ as_of() }}
+        events.event_type = 'ASSIGNED'
+        or (events.event_type = 'VACATED' and not coalesce(slots.is_filled, false))
 
 ),
 
@@ -93,9 +87,13 @@ final as (
         magnitude,
         evidence_prefix || ' ' || {{ days_between('event_at', as_of()) }} || ' ' || evidence_suffix as evidence,
         event_at as detected_at,
-        {{ add_days('event_at', 'lifetime_days') }} as expires_at,
+        expires_at,
         cast(null as date) as renewal_date
     from qualifying
+    -- only the signals still live at as_of: an expired one can never count, and the
+    -- bridge derives them again from the whole history every run (at 1M companies this
+    -- keeps about 8% of 2.25M events)
+    where expires_at > {{ as_of() }}
 
 )
 
