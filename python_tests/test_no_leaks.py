@@ -119,7 +119,8 @@ def build_output(conn_settings, tmp_path_factory):
     with support.scratch_database(conn_settings, "leaks") as scratch:
         generate(scratch, seed=5, companies=COMPANIES, as_of=T0, progress=False)
         secret = replace(scratch, password=marker)
-        log = ["--log-path", str(logs)]
+        # debug: the most a user can ask dbt to log (the project's default file level is info)
+        log = ["--log-path", str(logs), "--log-level-file", "debug"]
         support.run_dbt(secret, ["run-operation", "create_roles", *log], T0)
         support.run_dbt(secret, ["seed", *log], T0)
         support.run_dbt(secret, ["build", *log], T0)
