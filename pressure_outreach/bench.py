@@ -367,26 +367,36 @@ def step_generate(ctx: Context, companies: int) -> dict[str, Any]:
     }
 
 
-def step_dbt_build(ctx: Context, as_of: datetime, label: str) -> dict[str, Any]:
-    """``dbt build`` at as_of with the demo vars, its own target and log path."""
-    target = ctx.work / "target"
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    dbt_vars = settings.demo_dbt_vars(as_of.isoformat())
-    command = [
-        dbt,
-        "build",
+# What production runs every day (``python -m pressure_outreach build``, after its freshness
+# check): every model, seed and data test. dbt's unit tests check the SQL against fixed
+# fixtures, not the data, so they run in CI (``make test``) and are timed once on their own.
+PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
+UNIT_TESTS = ("test", "--select", "resource_type:unit_test")
+
+
+def _dbt_command(ctx: Context, as_of: datetime, dbt_args: tuple[str, ...]) -> list[str]:
+    """The dbt CLI at as_of with the demo vars, the scale's own target and log path."""
+    return [
+        str(Path(sys.executable).with_name("dbt")),
+        *dbt_args,
         "--project-dir",
         str(settings.PROJECT_DIR),
         "--profiles-dir",
         str(settings.PROJECT_DIR),
         "--target-path",
-        str(target),
+        str(ctx.work / "target"),
         "--log-path",
         str(ctx.work / "logs"),
         "--no-use-colors",
         "--vars",
-        json.dumps(dbt_vars),
+        json.dumps(settings.demo_dbt_vars(as_of.isoformat())),
     ]
+
+
+def step_dbt_build(ctx: Context, as_of: datetime, label: str) -> dict[str, Any]:
+    """The production ``dbt build`` at as_of."""
+    target = ctx.work / "target"
+    command = _dbt_command(ctx, as_of, PRODUCTION_BUILD)
     partial_parse_file = (target / "partial_parse.msgpack").exists()
     measured = run_measured(command, _env(ctx.conn), ctx.work / f"dbt_{label}.log", ctx.pgdata, ctx.conn.database)
     if measured.returncode != 0:
@@ -405,6 +415,23 @@ def step_dbt_build(ctx: Context, as_of: datetime, label: str) -> dict[str, Any]:
         "postgres_peak": measured.postgres,
         "rows_queued": queued,
         "database_bytes": database_size(ctx.conn),
+    }
+
+
+def step_unit_tests(ctx: Context, as_of: datetime) -> dict[str, Any]:
+    """dbt's unit tests on their own (CI's share of ``make test``), after the full build."""
+    command = _dbt_command(ctx, as_of, UNIT_TESTS)
+    measured = run_measured(command, _env(ctx.conn), ctx.work / "dbt_unit_tests.log", ctx.pgdata, ctx.conn.database)
+    if measured.returncode != 0:
+        raise BenchError(f"dbt unit tests failed:\n{_tail(measured.log)}")
+    summary = summarize_run_results(ctx.work / "target" / "run_results.json")
+    return {
+        "command": "dbt " + " ".join(UNIT_TESTS),
+        "wall_seconds": round(measured.wall_seconds, 2),
+        "startup_seconds": round(measured.wall_seconds - summary["dbt_elapsed_seconds"], 2),
+        "dbt_elapsed_seconds": summary["dbt_elapsed_seconds"],
+        "unit_tests": summary["by_type"].get("unit_test", {}).get("count", 0),
+        "statuses": summary["statuses"],
     }
 
 
@@ -632,7 +659,11 @@ def skip_reason(
 
 
 def bench_scale(
-    admin: settings.ConnectionSettings, companies: int, args: argparse.Namespace, work_root: Path
+    admin: settings.ConnectionSettings,
+    companies: int,
+    args: argparse.Namespace,
+    work_root: Path,
+    unit_tests: bool = False,
 ) -> dict[str, Any]:
     name = f"{args.db_prefix}_{companies}"
     conn = settings.ConnectionSettings(
@@ -656,6 +687,9 @@ def bench_scale(
         _say(f"[{companies:,}] full dbt build (cold target path)")
         result["full_build"] = step_dbt_build(ctx, as_of, "full")
         _say(f"[{companies:,}] full build {result['full_build']['wall_seconds']:.1f} s")
+        if unit_tests:
+            result["unit_tests"] = step_unit_tests(ctx, as_of)
+            _say(f"[{companies:,}] unit tests (CI only) {result['unit_tests']['wall_seconds']:.1f} s")
         if args.baseline_sample > 0:
             _say(f"[{companies:,}] per-company baseline on {min(args.baseline_sample, companies):,} companies")
             result["baseline"] = baseline.run(
@@ -931,15 +965,17 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         _markdown_table(SUMMARY_HEADER, summary_rows(report)),
         "",
-        "Times are wall-clock seconds. *full build* is `dbt build` from a cold target directory (no partial "
-        "parse), dbt's start-up included; *start-up* is that wall time minus `run_results.json`'s `elapsed_time` "
+        "Times are wall-clock seconds. *full build* is the production build, `dbt build --exclude-resource-type "
+        "unit_test` (what `python -m pressure_outreach build` runs after its freshness check: every model, seed and "
+        "data test), from a cold target directory (no partial parse), dbt's start-up included; *start-up* is that wall time minus `run_results.json`'s `elapsed_time` "
         "(interpreter, parse, connection); *models* and *tests* are busy wall time: the union of the execution "
-        "intervals (`timing` of compile and execute) of the models (resp. data and unit tests together) in "
+        "intervals (`timing` of compile and execute) of the models (resp. the data tests) in "
         "`run_results.json`, so with several threads they overlap each other and the sum of node times is larger "
         "(both are in the JSON). *next day* is `dbt build` at as_of + 1 day after 1% of the companies got new signals and the Execution Hub reported a day of send_events for "
         "the first day's queue; it reuses the first build's target directory, but dbt re-parses the whole project "
         "anyway because the `as_of` var changed. *db GiB* is `pg_database_size` after both builds.",
         "",
+        *_unit_tests_markdown(report),
         "## Targets",
         "",
         _markdown_table(
@@ -994,7 +1030,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "up (timed separately as *index s*, not in its per-company cost) so it is not quadratic. Its decisions "
         "are compared with `execution.decision_log_current` of the same run, and its queue rows with "
         "`execution.send_queue` column by column.",
-        "- **Per company**: set-based = full build wall time (start-up, seeds, every test and the reports "
+        "- **Per company**: set-based = full build wall time (start-up, seeds, every data test and the reports "
         "included) / companies; baseline = its loop's wall time / sampled companies. The ratio divides the "
         "second by the first. *models only* divides by the models' busy time instead.",
         "- **Estimates and skips**: before a scale runs, its disk use and time are scaled linearly from the "
@@ -1004,6 +1040,22 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _unit_tests_markdown(report: dict[str, Any]) -> list[str]:
+    """dbt's unit tests read fixtures, not the data: timed once, at the first scale."""
+    for s in report["scales"]:
+        u = s.get("unit_tests")
+        if u:
+            return [
+                f"dbt's unit tests are not in the production build: `make test` runs them (CI). They read "
+                f"fixtures, not the data, so their cost does not grow with the scale; measured once, after the "
+                f"{s['companies']:,}-company build: `{u['command']}`, {u['unit_tests']} unit tests "
+                f"({_statuses(u['statuses'])}) in {u['wall_seconds']:.1f} s wall ({u['startup_seconds']:.1f} s "
+                f"start-up).",
+                "",
+            ]
+    return []
 
 
 def _scale_markdown(s: dict[str, Any]) -> list[str]:
@@ -1156,7 +1208,8 @@ def main(argv: list[str] | None = None) -> int:
                 report["scales"].append({"companies": companies, "status": "skipped", "reason": reason})
                 continue
             try:
-                result = bench_scale(admin, companies, args, work_root)
+                first = not any(s.get("status") == "measured" for s in report["scales"])
+                result = bench_scale(admin, companies, args, work_root, unit_tests=first)
             except (BenchError, psycopg.Error) as exc:
                 failed = f"{companies:,} companies: {exc}"
                 _say(f"[{companies:,}] FAILED: {exc}")
