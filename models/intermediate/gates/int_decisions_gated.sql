@@ -275,19 +275,32 @@ gated as (
 
 ),
 
+-- Only the companies no gate blocked are ranked: sorting these few rows, not every
+-- company, is what keeps this model linear at a million companies.
 ranked as (
 
     select
-        gated.*,
-        case
-            when gated.blocking_reason is null
-                then row_number() over (
-                        partition by gated.blocking_reason is null
-                        order by gated.band desc, gated.bit_score desc, gated.outreach_id asc
-                    )
-        end as daily_rank,
-        greatest({{ var('daily_queue_limit') }} - queued_today.messages_queued_today, 0) as daily_capacity
+        *,
+        row_number() over (order by band desc, bit_score desc, outreach_id asc) as daily_rank
     from gated
+    where blocking_reason is null
+
+    union all
+
+    select
+        *,
+        null as daily_rank
+    from gated
+    where blocking_reason is not null
+
+),
+
+limited as (
+
+    select
+        ranked.*,
+        greatest({{ var('daily_queue_limit') }} - queued_today.messages_queued_today, 0) as daily_capacity
+    from ranked
     cross join queued_today
 
 ),
@@ -338,7 +351,7 @@ final as (
         is_cooling_off,
         is_at_touch_cap,
         is_already_queued
-    from ranked
+    from limited
 
 )
 
