@@ -81,6 +81,28 @@ def test_rerun_with_the_same_as_of_adds_nothing(shared_build):
     ]
 
 
+DECISION_LOG_INDEXES = "select indexdef from pg_indexes where schemaname = 'execution' and tablename = 'decision_log'"
+
+
+def test_the_decision_log_gets_its_index_even_when_it_was_built_without_it(shared_build):
+    """The log grows by one row per company per run; its index on decided_at lets the append
+    and decision_log_current read one run. The log is never re-created (full_refresh=false),
+    so the post-hook adds the index to a log that existed before it, and leaves it alone
+    once there."""
+    built = shared_build
+    before = queue_checksum(built)
+    indexed = [d for (d,) in support.query(built, DECISION_LOG_INDEXES) if d.endswith("(decided_at)")]
+    assert len(indexed) == 1, indexed
+    with psycopg.connect(built.conninfo()) as db:
+        db.execute("drop index execution.decision_log__decided_at_idx")
+    assert support.query(built, DECISION_LOG_INDEXES) == []
+    support.run_dbt(built, ["build", "-s", "decision_log"], T0)
+    support.run_dbt(built, ["build", "-s", "decision_log"], T0)
+    assert [d for (d,) in support.query(built, DECISION_LOG_INDEXES)] == indexed
+    assert support.query(built, "select count(*) from execution.decision_log") == [(COMPANIES,)]
+    assert queue_checksum(built) == before
+
+
 def test_cool_down_then_requeue_within_touch_caps(built):
     first = queued(built, T0)
     ten_days = T0 + timedelta(days=10)

@@ -4,7 +4,9 @@
     decision saw. Re-running with the same as_of adds nothing. It reads the rendered
     messages too, so when an authorization invariant fails neither the queue nor the log
     is written. Like send_queue, it appends under the lock of lock_for_append: a
-    concurrent build waits, then logs nothing twice.
+    concurrent build waits, then logs nothing twice. It grows by one row per company per
+    run; its index on decided_at keeps this append and decision_log_current reading one
+    run's rows, not the whole history.
 -#}
 -- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
 -- failing test hold back only models downstream of everything the test reads, so the
@@ -18,7 +20,8 @@
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='fail',
-        pre_hook="{{ lock_for_append(this) }}"
+        pre_hook="{{ lock_for_append(this) }}",
+        post_hook="{{ ensure_index(this, ['decided_at']) }}"
     )
 }}
 
@@ -83,10 +86,15 @@ final as (
         '{{ invocation_id }}' as dbt_invocation_id
     from logged
     {% if is_incremental() -%}
+        -- decision_id is derived from (outreach_id, decided_at): an earlier copy can only
+        -- be in this run's rows, which the index on decided_at finds without reading the
+        -- rest of the history (a million rows a day at a million companies).
         where not exists (
                 select 1
                 from {{ this }} as earlier
-                where earlier.decision_id = logged.decision_id
+                where
+                    earlier.decided_at = logged.decided_at
+                    and earlier.decision_id = logged.decision_id
             )
     {%- endif %}
 
