@@ -39,7 +39,6 @@ renamed as (
         source.confidence_score,
         source.created_at,
         source.updated_at,
-        source.person_unique_id is not null and known_people.person_unique_id is null as is_person_missing,
         {{ quarantine_reason([
             ("source.slot_id is null", "NULL_SLOT_ID"),
             ("source.outreach_id is null", "NULL_OUTREACH_ID"),
@@ -50,8 +49,6 @@ renamed as (
     from source
     left join spine
         on source.outreach_id = spine.outreach_id
-    left join known_people
-        on source.person_unique_id = known_people.person_unique_id
 
 ),
 
@@ -67,6 +64,20 @@ counted as (
 
 ),
 
+-- The person check comes after the window functions on purpose: below them, every
+-- parallel worker read the whole of people_master and built its own set of its ids
+-- (three full reads at a million companies); here the set is built once.
+checked as (
+
+    select
+        counted.*,
+        counted.person_unique_id is not null and known_people.person_unique_id is null as is_person_missing
+    from counted
+    left join known_people
+        on counted.person_unique_id = known_people.person_unique_id
+
+),
+
 flagged as (
 
     select
@@ -79,7 +90,7 @@ flagged as (
                 ("is_person_missing", "MISSING_PERSON"),
             ]) }}
         ) as invalid_reason
-    from counted
+    from checked
 
 ),
 
