@@ -24,15 +24,15 @@ slot_map as (
 
 ),
 
-slots as (
+filled_slots as (
 
     select
         outreach_id,
         slot_type,
         fallback_order,
-        person_unique_id,
-        is_filled
+        person_unique_id
     from {{ ref('int_slots_resolved') }}
+    where is_filled
 
 ),
 
@@ -48,38 +48,38 @@ routed as (
 
 ),
 
+-- One pass: every company with its filled slots (or a single row of NULLs when none is
+-- filled), ranked by the waterfall; the first row is the choice.
 ranked as (
 
     select
         routed.outreach_id,
-        slots.slot_type,
-        slots.person_unique_id,
+        routed.primary_class,
+        routed.primary_slot,
+        filled_slots.slot_type,
+        filled_slots.person_unique_id,
         row_number() over (
             partition by routed.outreach_id
-            order by {{ slot_waterfall_rank('slots.slot_type', 'routed.primary_slot', 'slots.fallback_order') }}
+            order by {{ slot_waterfall_rank('filled_slots.slot_type', 'routed.primary_slot', 'filled_slots.fallback_order') }}
         ) as waterfall_rank
     from routed
-    inner join slots
-        on routed.outreach_id = slots.outreach_id
-    where slots.is_filled
+    left join filled_slots
+        on routed.outreach_id = filled_slots.outreach_id
 
 ),
 
 final as (
 
     select
-        routed.outreach_id,
-        routed.primary_class,
-        routed.primary_slot,
-        ranked.slot_type as chosen_slot,
-        ranked.person_unique_id,
-        ranked.slot_type is not null as has_filled_slot,
-        coalesce(ranked.slot_type = routed.primary_slot, false) as is_primary_slot
-    from routed
-    left join ranked
-        on
-            routed.outreach_id = ranked.outreach_id
-            and ranked.waterfall_rank = 1
+        outreach_id,
+        primary_class,
+        primary_slot,
+        slot_type as chosen_slot,
+        person_unique_id,
+        slot_type is not null as has_filled_slot,
+        coalesce(slot_type = primary_slot, false) as is_primary_slot
+    from ranked
+    where waterfall_rank = 1
 
 )
 
