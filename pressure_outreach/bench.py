@@ -48,6 +48,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from pressure_outreach import baseline, contract, settings
+from pressure_outreach import dbt as dbt_runner
 
 DEFAULT_SCALES = (95_004, 1_000_000, 10_000_000)
 DEFAULT_BASELINE_SAMPLE = 2_000
@@ -367,10 +368,9 @@ def step_generate(ctx: Context, companies: int) -> dict[str, Any]:
     }
 
 
-# What production runs every day (``python -m pressure_outreach build``, after its freshness
-# check): every model, seed and data test. dbt's unit tests check the SQL against fixed
-# fixtures, not the data, so they run in CI (``make test``) and are timed once on their own.
-PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
+# What production runs every day, after its freshness check; dbt's unit tests are timed once
+# on their own.
+PRODUCTION_BUILD = dbt_runner.PRODUCTION_BUILD_ARGS
 UNIT_TESTS = ("test", "--select", "resource_type:unit_test")
 
 

@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # profile's user may not do it, the build still runs once the roles exist.
         dbt_runner.run(["run-operation", "create_roles"], check=not args.external_db)
         # The demo builds everything, dbt's unit tests included.
-        _checked_build(dbt_vars, [])
+        _checked_build(dbt_vars, ["build"])
     if not args.no_docs:
         dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
     summary.print_summary(settings.from_env())
@@ -91,10 +91,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
-    """`dbt source freshness` on the Execution Hub's feed, then `dbt build`: a stale feed
-    (unread unsubscribes) stops the run before anything is built or queued."""
+    """`dbt source freshness` on the Execution Hub's feed, then the build (`build_args`,
+    the dbt command first): a stale feed (unread unsubscribes) stops the run before
+    anything is built or queued."""
     dbt_runner.run(["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)])
-    dbt_runner.run(["build", *dbt_runner.vars_arg(dbt_vars), *build_args])
+    dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)])
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -102,7 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     dbt_vars: dict[str, object] = {**json.loads(args.vars), **({"as_of": args.as_of.isoformat()} if args.as_of else {})}
     extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
     with dbt_runner.run_lock(settings.from_env()):
-        _checked_build(dbt_vars, ["--exclude-resource-type", "unit_test", *extra])
+        _checked_build(dbt_vars, [*dbt_runner.PRODUCTION_BUILD_ARGS, *extra])
     return 0
 
 
