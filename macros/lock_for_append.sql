@@ -1,6 +1,6 @@
 {#-
-    Pre-hook of the append-only marts (send_queue, decision_log): one build at a time may
-    append to a table. Runs inside the model's transaction (dbt's default for a hook), so
+    Pre-hook of the append-only marts (send_queue, decision_log) and of the incremental
+    rpt_decision_funnel: one build at a time may append to a table. Runs inside the model's transaction (dbt's default for a hook), so
     the lock is taken before the new rows are selected and held until the insert commits.
     A second build that arrives meanwhile waits, then selects after the first has
     committed: its `where not exists` sees the first build's rows and appends none of them

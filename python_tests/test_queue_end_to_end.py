@@ -103,6 +103,37 @@ def test_the_decision_log_gets_its_index_even_when_it_was_built_without_it(share
     assert queue_checksum(built) == before
 
 
+def test_the_decision_logs_tests_read_the_run_they_check(shared_build):
+    """The decision log grows by a run a day, so its data tests read the rows of this run's
+    as_of (`__as_of__` in their `where`, macros/get_where_subquery.sql), not the history: a
+    duplicate decision in this run fails them, the same row in an earlier run is not read
+    again (it was checked when it was appended)."""
+    built = shared_build
+    with psycopg.connect(built.conninfo(), autocommit=True) as db:
+        (copied,) = db.execute(
+            "insert into execution.decision_log select * from execution.decision_log "
+            "where decided_at = %s limit 1 returning decision_id",
+            (T0,),
+        ).fetchone()
+    try:
+        this_run = support.run_dbt(built, ["test", "-s", "decision_log"], T0, check=False, extra_vars=REPLAY)
+        next_run = support.run_dbt(
+            built, ["test", "-s", "decision_log"], T0 + timedelta(days=1), check=False, extra_vars=REPLAY
+        )
+    finally:
+        with psycopg.connect(built.conninfo(), autocommit=True) as db:
+            db.execute(
+                "delete from execution.decision_log where ctid = "
+                "(select max(ctid) from execution.decision_log where decision_id = %s)",
+                (copied,),
+            )
+    assert this_run.returncode != 0
+    for test in ("unique_and_not_null_decision_log_decision_id", "unique_combination_decision_log_outreach_id"):
+        assert re.search(rf"FAIL 1 {test}", this_run.stdout), f"{test} should fail:\n{this_run.stdout[-3000:]}"
+    assert next_run.returncode == 0, next_run.stdout[-3000:]
+    assert support.query(built, "select count(*) - count(distinct decision_id) from execution.decision_log") == [(0,)]
+
+
 def test_cool_down_then_requeue_within_touch_caps(built):
     first = queued(built, T0)
     ten_days = T0 + timedelta(days=10)

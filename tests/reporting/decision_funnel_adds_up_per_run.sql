@@ -1,9 +1,11 @@
 {#-
-    Fails for every run whose funnel does not add up: companies entering must equal the
+    Fails when this run's funnel does not add up: companies entering must equal the
     companies removed at every gate plus the companies queued, the entering and queued
     companies must equal the decision log's, and every decision reason other than QUEUED
     must be one of the funnel's gates (a new gate missing from the `decision_gates` var
-    would otherwise vanish from the funnel).
+    would otherwise vanish from the funnel). It reads this run's rows (as_of) only, through
+    the log's index: earlier runs were checked when they were logged, and their funnels
+    never change (rpt_decision_funnel is incremental).
 -#}
 with
 
@@ -16,6 +18,7 @@ funnel as (
         companies_removed,
         companies_queued
     from {{ ref('rpt_decision_funnel') }}
+    where decided_at = {{ as_of() }}
 
 ),
 
@@ -25,6 +28,7 @@ decisions as (
         decided_at,
         decision_reason
     from {{ ref('decision_log') }}
+    where decided_at = {{ as_of() }}
 
 ),
 

@@ -5,7 +5,25 @@
     RULES.md §5), how many remained after each gate, and how many were queued. Every
     segment has one row per gate, zeros included, so the funnel reads top to bottom.
     entering = sum of removed + queued, per segment and per run.
+
+    Incremental: a run's funnel is computed once, when the run is logged. The log is
+    append-only, so an earlier run's funnel never changes; each build recomputes only the
+    funnel of its own as_of (a re-run may log companies the first run did not have),
+    reading that run's rows through the log's index on decided_at instead of the whole
+    history. After a change to the gates or to this model, rebuild every run with
+    `dbt build --full-refresh -s rpt_decision_funnel`. Two builds at once take turns
+    (lock_for_append): the second deletes and re-inserts after the first has committed,
+    so no run's funnel is ever there twice.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='decided_at',
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
+    )
+}}
 {%- set gates = var('decision_gates') -%}
 
 with
@@ -20,6 +38,9 @@ decisions as (
         coalesce(slot_type, 'NONE') as slot_type,
         decision_reason
     from {{ ref('decision_log') }}
+    {% if is_incremental() -%}
+        where decided_at = {{ as_of() }}
+    {%- endif %}
 
 ),
 
