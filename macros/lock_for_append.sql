@@ -1,11 +1,13 @@
 {#-
     Pre-hook of the append-only marts (send_queue, decision_log) and of the incremental
-    rpt_decision_funnel: one build at a time may append to a table. Runs inside the model's transaction (dbt's default for a hook), so
-    the lock is taken before the new rows are selected and held until the insert commits.
-    A second build that arrives meanwhile waits, then selects after the first has
-    committed: its `where not exists` sees the first build's rows and appends none of them
-    twice. The lock is an advisory lock keyed by the relation's name, scoped to the
-    transaction: it is released at commit, rollback or a lost connection, never leaked.
+    rpt_decision_funnel: one build at a time may write to these tables. It runs inside
+    the model's transaction (dbt's default for a hook), so the lock is taken before the
+    new rows are selected and held until they commit. A second build that arrives
+    meanwhile waits, then selects after the first has committed: the append marts'
+    `where not exists` sees the first build's rows and appends none of them twice, and
+    the funnel's delete+insert replaces that run's rows instead of racing it. The lock
+    is an advisory lock keyed by the relation's name, scoped to the transaction: it is
+    released at commit, rollback or a lost connection, never leaked.
 -#}
 {% macro lock_for_append(relation) -%}
     {{ return(adapter.dispatch('lock_for_append', 'pressure_outreach')(relation)) }}
