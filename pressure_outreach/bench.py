@@ -704,7 +704,12 @@ def bench_scale(
         result["database_bytes"] = database_size(conn)
     finally:
         if not args.keep:
-            drop_database(admin, name)
+            # A failed clean-up must not replace the error that stopped the scale (a build
+            # that took the server down leaves it in recovery, and the drop fails too).
+            try:
+                drop_database(admin, name)
+            except psycopg.Error as exc:
+                _say(f"[{companies:,}] could not drop {name}: {exc}".rstrip())
             shutil.rmtree(work, ignore_errors=True)
     result["per_company"] = per_company(result)
     return result
@@ -879,7 +884,7 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
     rows = []
     for s in report["scales"]:
         if s.get("status") != "measured":
-            rows.append([f"{s['companies']:,}", "skipped", *["—"] * 12])
+            rows.append([f"{s['companies']:,}", s.get("status", "skipped"), *["—"] * 12])
             continue
         fb, nd = s["full_build"], s["next_day"]
         pc = s["per_company"]
@@ -993,6 +998,17 @@ def render_markdown(report: dict[str, Any]) -> str:
             for s in report["skipped"]
         ]
         out.append("")
+    if report.get("failed"):
+        out += [
+            "## Failed scale",
+            "",
+            "The run stopped here; no later scale ran.",
+            "",
+            "```",
+            report["failed"],
+            "```",
+            "",
+        ]
     out += ["## Per scale", ""]
     for s in report["scales"]:
         if s.get("status") != "measured":
@@ -1213,6 +1229,7 @@ def main(argv: list[str] | None = None) -> int:
             except (BenchError, psycopg.Error) as exc:
                 failed = f"{companies:,} companies: {exc}"
                 _say(f"[{companies:,}] FAILED: {exc}")
+                report["scales"].append({"companies": companies, "status": "failed", "reason": str(exc)})
                 break
             result["estimate"] = est.as_dict()
             report["scales"].append(result)

@@ -187,6 +187,29 @@ def test_a_scale_that_does_not_fit_is_skipped_with_its_reason(conn_settings, tmp
         assert db.execute("select count(*) from pg_database where datname like %s", (prefix + "%",)).fetchone()[0] == 0
 
 
+def test_a_failed_scale_is_reported_with_its_cause_even_when_the_clean_up_fails(conn_settings, tmp_path, monkeypatch):
+    def generate_fails(ctx, companies):
+        raise bench.BenchError("dbt build (full) failed: the server was killed")
+
+    def drop_fails(conn, name):
+        raise psycopg.OperationalError("the database system is in recovery mode")
+
+    monkeypatch.setattr(bench, "create_database", lambda conn, name: None)
+    monkeypatch.setattr(bench, "step_generate", generate_fails)
+    monkeypatch.setattr(bench, "drop_database", drop_fails)
+    output, results = tmp_path / "B.md", tmp_path / "r.json"
+    code = bench.main(["--scales", "1000,3000", "--max-minutes", "0", "--output", str(output), "--json", str(results)])
+    assert code == 1
+    report = json.loads(results.read_text(encoding="utf-8"))
+    assert [(s["companies"], s["status"]) for s in report["scales"]] == [(1_000, "failed")]
+    assert "the server was killed" in report["scales"][0]["reason"]
+    assert "recovery mode" not in report["failed"]
+    markdown = output.read_text(encoding="utf-8")
+    assert "## Failed scale" in markdown
+    assert "| 1,000 | failed |" in markdown
+    assert "1,000 companies: dbt build (full) failed: the server was killed" in markdown
+
+
 def test_skip_reason_checks_the_disk_then_the_time_budget():
     est = bench.Estimate(disk_bytes=50 * 1024**3, minutes=40.0, basis="test")
     assert "exceeds the 10.0 GiB free" in bench.skip_reason(10_000_000, est, 10 * 1024**3, 0.0, None)
