@@ -118,6 +118,40 @@ suppressed as (
 
 ),
 
+chosen_persons as (
+
+    select
+        outreach_id,
+        person_unique_id
+    from {{ ref('int_slots_chosen') }}
+    where person_unique_id is not null
+
+),
+
+-- The chosen person of each company with a filled slot, and whether the address is
+-- suppressed, joined on the person and the address first and then to the companies on
+-- outreach_id. A left join from the companies on a key that is NULL for most of them
+-- (person_unique_id with no filled slot) can be planned as a hash right join that hashes
+-- those NULLs, and PostgreSQL before 18 keeps them in one batch it cannot split: at 10M
+-- companies that batch outgrew the machine's memory and the server was killed.
+chosen_people as (
+
+    select
+        chosen_persons.outreach_id,
+        people.person_unique_id,
+        people.first_name,
+        people.email,
+        people.has_valid_email_format,
+        people.is_outreach_ready,
+        suppressed.email is not null as is_suppressed
+    from chosen_persons
+    inner join people
+        on chosen_persons.person_unique_id = people.person_unique_id
+    left join suppressed
+        on people.email = suppressed.email
+
+),
+
 contacts as (
 
     select
@@ -205,7 +239,7 @@ assembled as (
         people.person_unique_id is null
         or not coalesce(people.has_valid_email_format, false)
         or not coalesce(people.is_outreach_ready, false) as is_email_not_ready,
-        suppressed.email is not null as is_suppressed,
+        coalesce(people.is_suppressed, false) as is_suppressed,
         coalesce(
             contacts.last_contacted_at > {{ add_days(as_of(), -var('cooling_off_days')) }},
             false
@@ -225,10 +259,8 @@ assembled as (
         on companies.outreach_id = proofs.outreach_id
     left join slots
         on companies.outreach_id = slots.outreach_id
-    left join people
-        on slots.person_unique_id = people.person_unique_id
-    left join suppressed
-        on people.email = suppressed.email
+    left join chosen_people as people
+        on companies.outreach_id = people.outreach_id
     left join contacts
         on companies.outreach_id = contacts.outreach_id
     left join touches
