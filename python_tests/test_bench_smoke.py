@@ -149,6 +149,7 @@ def test_smoke_reports_every_target_and_field(smoke):
         assert heading in markdown
     assert "--exclude-resource-type unit_test" in markdown and "resource_type:unit_test" in markdown
     assert report["command"] in markdown and "--smoke" in report["command"]
+    assert bench._revision(report["revision"]) in markdown
     assert "| " + " | ".join(bench.SUMMARY_HEADER) + " |" in markdown
     for s in measured(report):
         assert f"| {s['companies']:,} |" in markdown
@@ -273,3 +274,20 @@ def test_busy_time_is_the_union_of_the_intervals():
     intervals = [(at(0), at(4)), (at(2), at(6)), (at(10), at(11)), (at(10.5), at(10.7))]
     assert bench._union_seconds(intervals) == pytest.approx(7.0)
     assert bench._union_seconds([]) == 0.0
+
+
+def test_the_report_names_the_commit_it_measured(tmp_path):
+    assert bench.project_revision(tmp_path) is None  # not a git checkout
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert bench.project_revision(tmp_path) is None  # no commit yet
+    (tmp_path / "model.sql").write_text("select 1\n", encoding="utf-8")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "model.sql"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+    assert bench.project_revision(tmp_path) == head.stdout.strip()
+    (tmp_path / "model.sql").write_text("select 2\n", encoding="utf-8")
+    assert bench.project_revision(tmp_path) == head.stdout.strip() + " + uncommitted changes"
+    (tmp_path / "notes.txt").write_text("untracked files do not count\n", encoding="utf-8")
+    subprocess.run([*git, "checkout", "-q", "model.sql"], check=True)
+    assert bench.project_revision(tmp_path) == head.stdout.strip()
