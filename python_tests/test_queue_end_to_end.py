@@ -366,3 +366,26 @@ def test_an_empty_postal_address_stops_the_build_before_the_queue(shared_build):
     assert result.returncode != 0
     assert "sender_postal_address" in result.stdout
     assert queue_checksum(built) == before
+
+
+@pytest.mark.parametrize("value", ["ten", 0, 10_001, 2.5])
+def test_a_bad_analyze_statistics_target_stops_the_build_before_the_queue(shared_build, value):
+    """The ANALYZE post-hook (macros/analyze_after_build.sql) refuses a sample size that is
+    not a whole number PostgreSQL accepts, rather than analysing with 0 or a rounded value,
+    and the table it was written for is rolled back with the rest of its transaction: the
+    decisions table still holds the first build's instant."""
+    built = shared_build
+    before = queue_checksum(built)
+    decided = support.query(built, f"select distinct decided_at from {built.schema}.int_decisions_gated")
+    (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
+    as_of = T0 + timedelta(days=11)
+    result = support.run_dbt(
+        built, ["build"], as_of, check=False, extra_vars={**REPLAY, "analyze_statistics_target": value}
+    )
+    assert result.returncode != 0
+    assert "var analyze_statistics_target must be null or a whole number from 1 to 10000" in result.stdout
+    assert f"got {value}" in result.stdout
+    assert re.search(r"SKIP relation \S*send_queue", result.stdout), "send_queue should have been skipped"
+    assert queue_checksum(built) == before
+    assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
+    assert support.query(built, f"select distinct decided_at from {built.schema}.int_decisions_gated") == decided
