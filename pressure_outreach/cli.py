@@ -51,14 +51,25 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from pressure_outreach.generator import generate
+    from pressure_outreach.generator import ForeignDataError, generate
 
     conn = settings.from_env()
     signature = _dataset_signature(args.seed, args.companies, args.as_of)
     if args.if_missing and current_dataset(conn) == signature:
         print(f"source data already loaded ({signature}); reusing it")
         return 0
-    counts = generate(conn, seed=args.seed, companies=args.companies, as_of=args.as_of, progress=not args.quiet)
+    try:
+        counts = generate(
+            conn,
+            seed=args.seed,
+            companies=args.companies,
+            as_of=args.as_of,
+            progress=not args.quiet,
+            overwrite=args.overwrite,
+        )
+    except ForeignDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with psycopg.connect(conn.conninfo(), autocommit=True) as db:
         db.execute(f"comment on table outreach.outreach is '{signature}'")
     width = max(len(name) for name in counts)
@@ -73,9 +84,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     status = database.start() if not args.external_db else None
     if status:
         print(f"embedded server: {status.describe()}")
-    cmd_generate(
-        argparse.Namespace(seed=args.seed, companies=args.companies, as_of=args.as_of, if_missing=True, quiet=False)
+    generated = cmd_generate(
+        argparse.Namespace(
+            seed=args.seed,
+            companies=args.companies,
+            as_of=args.as_of,
+            if_missing=True,
+            quiet=False,
+            overwrite=args.overwrite,
+        )
     )
+    if generated != 0:
+        return generated
     dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
     with dbt_runner.run_lock(settings.from_env()):
         # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
@@ -132,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
             type=_parse_as_of,
             default=_parse_as_of(settings.DEMO_AS_OF),
             help="the instant the data is generated around (default: %(default)s)",
+        )
+        sub.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace source tables that hold data the generator did not write (refused otherwise)",
         )
 
     gen = commands.add_parser("generate", help="create and fill the source tables")

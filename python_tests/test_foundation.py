@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 
+import psycopg
 import pytest
 
 import support
@@ -206,6 +207,52 @@ def test_generator_is_deterministic(conn_settings):
     assert sums[0] == sums[1]
     assert sums[0] != sums[2]
     assert all(sums[0][t] != sums[2][t] for t in ("outreach.outreach", "people.company_slot"))
+
+
+def _cli(conn, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pressure_outreach", *args],
+        capture_output=True,
+        text=True,
+        cwd=support.PROJECT_DIR,
+        env={**os.environ, **support.dbt_env(conn)},
+    )
+
+
+def test_generate_never_empties_source_data_it_did_not_write(conn_settings):
+    """Pointed at a real server by mistake (`demo --external-db` on the upstream
+    database), the generator must not truncate the upstream tables: it refuses, names
+    them, and changes nothing, until told --overwrite; data it wrote itself it replaces."""
+    people = contract.table("people.people_master")
+    with support.scratch_database(conn_settings, "foreign") as scratch:
+        with psycopg.connect(scratch.conninfo(), autocommit=True) as db:
+            db.execute(f"create schema {people.schema}")
+            db.execute(people.create_sql())
+            db.execute(f"insert into {people.qualified} (unique_id) values ('upstream-person-1')")
+
+        def upstream_rows() -> list[tuple]:
+            return support.query(
+                scratch, f"select unique_id from {people.qualified} where starts_with(unique_id, 'upstream-')"
+            )
+
+        def spine_exists() -> bool:
+            return support.query(scratch, "select to_regclass('outreach.outreach') is not null")[0][0]
+
+        for command in (["generate", "--quiet"], ["demo", "--external-db", "--no-docs"]):
+            refused = _cli(scratch, *command, "--companies", "300")
+            assert refused.returncode == 2, refused.stderr
+            assert "already holds source data the generator did not write" in refused.stderr
+            assert "people.people_master" in refused.stderr and "--overwrite" in refused.stderr
+            assert upstream_rows() == [("upstream-person-1",)]
+            assert not spine_exists()
+
+        replaced = _cli(scratch, "generate", "--quiet", "--companies", "300", "--overwrite")
+        assert replaced.returncode == 0, replaced.stderr
+        assert upstream_rows() == [] and spine_exists()
+        # Its own data, marked as such, it replaces without being asked.
+        again = _cli(scratch, "generate", "--quiet", "--companies", "200", "--seed", "3")
+        assert again.returncode == 0, again.stderr
+        assert support.query(scratch, "select count(*) from outreach.outreach")[0][0] == 200
 
 
 def _free_port() -> int:

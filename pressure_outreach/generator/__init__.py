@@ -35,13 +35,13 @@ from pressure_outreach.generator.filings import (
     months_by_magnitude,
     write_filings,
 )
-from pressure_outreach.generator.loader import analyze, copy_rows, prepare_tables
+from pressure_outreach.generator.loader import ForeignDataError, analyze, check_replaceable, copy_rows, prepare_tables
 from pressure_outreach.generator.personas import SlotView, make_plan, showcase_plan
 from pressure_outreach.generator.population import Population
 from pressure_outreach.generator.signal_rows import write_edge_signals, write_signals
 from pressure_outreach.generator.staffing import write_staff
 
-__all__ = ["DEMO_AS_OF", "build_chunk", "generate"]
+__all__ = ["DEMO_AS_OF", "ForeignDataError", "build_chunk", "generate"]
 
 DEMO_AS_OF = datetime.fromisoformat(settings.DEMO_AS_OF)
 
@@ -95,8 +95,12 @@ def generate(
     companies: int = settings.DEFAULT_COMPANIES,
     as_of: datetime = DEMO_AS_OF,
     progress: bool = True,
+    overwrite: bool = False,
 ) -> dict[str, int]:
-    """Create (or empty) the contract tables, fill them, analyze; rows written per table."""
+    """Create (or empty) the contract tables, fill them, analyze; rows written per table.
+
+    Raises ForeignDataError, changing nothing, when the tables hold rows the generator did
+    not write (a real server's upstream data), unless `overwrite`."""
     if companies < 1:
         raise ValueError("companies must be at least 1")
     as_of = _utc(as_of)
@@ -104,6 +108,8 @@ def generate(
     counts = dict.fromkeys((table.qualified for table in contract.TABLES), 0)
     chunks = (companies + calibration.CHUNK_SIZE - 1) // calibration.CHUNK_SIZE
     with psycopg.connect(conn.conninfo()) as db, db.cursor() as cur:
+        if not overwrite:
+            check_replaceable(cur, f"database {conn.database!r} on {conn.host}:{conn.port}")
         prepare_tables(cur)
         with tqdm(total=companies, unit=" companies", disable=not progress, desc="generating") as bar:
             for number in range(chunks):

@@ -6,6 +6,11 @@ same schemas. A contract table that already has exactly the contract's columns i
 truncated instead of dropped (and its comment cleared), so views a previous dbt build
 created on it survive; any other shape is dropped and created again from
 ``contract.TABLES``. Everything happens in the caller's transaction.
+
+The generator never empties data it did not write: ``prepare_tables`` leaves its mark on
+the ``outreach`` schema, and ``check_replaceable`` refuses (``ForeignDataError``) a
+database whose contract tables hold rows but carry no mark, such as a real server's
+upstream tables, unless the caller asks to overwrite them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ _COLUMNS_SQL = """
     where a.attrelid = to_regclass(%s) and a.attnum > 0 and not a.attisdropped
     order by a.attnum
 """
+
+
+# On the outreach schema once the generator has filled the contract tables. The CLI's
+# older data-set signature on outreach.outreach (cli.DATASET_MARK) counts as a mark too.
+GENERATED_MARK = "pressure_outreach generated data: `python -m pressure_outreach generate` may replace it"
+_LEGACY_MARK = "pressure_outreach dataset"
+
+
+class ForeignDataError(RuntimeError):
+    """The contract tables hold rows the generator did not write."""
 
 
 def _identifier(qualified: str) -> sql.Identifier:
@@ -43,10 +58,46 @@ def _contract_shape(cur: psycopg.Cursor, table: contract.SourceTable) -> list[tu
     return shape
 
 
+def _generated(cur: psycopg.Cursor) -> bool:
+    schema_mark, table_mark = cur.execute(
+        "select obj_description(to_regnamespace('outreach'), 'pg_namespace'),"
+        " obj_description(to_regclass('outreach.outreach'), 'pg_class')"
+    ).fetchone()
+    return (schema_mark or "") == GENERATED_MARK or (table_mark or "").startswith(_LEGACY_MARK)
+
+
+def foreign_tables(cur: psycopg.Cursor) -> list[str]:
+    """The contract tables that hold rows the generator did not write (none when the
+    database carries its mark)."""
+    if _generated(cur):
+        return []
+    holding = []
+    for table in contract.TABLES:
+        if cur.execute("select to_regclass(%s) is not null", (table.qualified,)).fetchone()[0]:
+            query = sql.SQL("select exists (select from {})").format(_identifier(table.qualified))
+            if cur.execute(query).fetchone()[0]:
+                holding.append(table.qualified)
+    return holding
+
+
+def check_replaceable(cur: psycopg.Cursor, where: str) -> None:
+    """Raise ForeignDataError when generating would empty tables of someone else's data."""
+    holding = foreign_tables(cur)
+    if holding:
+        raise ForeignDataError(
+            f"{where} already holds source data the generator did not write ({', '.join(holding)} hold rows). "
+            "Generating empties or recreates every source table, execution.send_events included, so nothing "
+            "was changed. Point OUTREACH_PG_DATABASE at a scratch database, or pass --overwrite to replace "
+            "that data with generated data."
+        )
+
+
 def prepare_tables(cur: psycopg.Cursor) -> None:
-    """Create missing schemas; empty (or recreate) every contract table."""
+    """Create missing schemas; empty (or recreate) every contract table; mark the data as
+    the generator's."""
     for schema in contract.SCHEMAS:
         cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+    cur.execute(sql.SQL("comment on schema outreach is {}").format(sql.Literal(GENERATED_MARK)))
     for table in contract.TABLES:
         existing = _shape(cur, table.qualified)
         if existing and existing == _contract_shape(cur, table):
