@@ -310,7 +310,8 @@ def decide(db: Session, outreach_id: str, as_of: datetime, has_queue: bool) -> D
     decision.first_name = (person["first_name"] or "").strip(WHITESPACE) or None
     decision.email_to = email
     decision.message_id = message_id(outreach_id, decided.slot, decided.primary_class, decided.proof_id, as_of)
-    if email is None or not EMAIL_PATTERN.match(email) or person["outreach_ready"] is not True:
+    ready = email is not None and EMAIL_PATTERN.match(email) and person["outreach_ready"] is True
+    if not ready or decision.first_name is None:  # the templates greet by first name
         decision.reason = "EMAIL_NOT_READY"
         return decision
     if db.execute(_SUPPRESSED_SQL, {"email": email, "as_of": as_of}).fetchone()["is_suppressed"]:

@@ -105,6 +105,11 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("name_sql", "'; drop table x; --", Expected("QUEUED", "CFO", 3)),
     ("name_accents", "Zoë Ångström Design AB", Expected("QUEUED", "CFO", 3)),
     ("name_cjk", "株式会社テスト", Expected("QUEUED", "CFO", 3)),
+    ("no_first_name", "Juniper Nameless Staff Inc.", Expected("EMAIL_NOT_READY", "CFO", 3)),
+    ("initialled_name", "Laurel Initials LLC", Expected("QUEUED", "CFO", 3)),
+    ("pressing_evidence", "Sumac Pressing Filings Co.", Expected("QUEUED", "CFO", 3)),
+    ("override_null_active", "Sequoia Held Corp.", Expected("KILL_SWITCH", "CFO", 3)),
+    ("ready_null", "Magnolia Unverified Inc.", Expected("EMAIL_NOT_READY", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -490,6 +495,42 @@ def _name_template(fx: Fixture, number: int, company: Company, people: dict) -> 
     people["CFO"]["first_name"] = "{{ company_name }}"
 
 
+def _no_first_name(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The chosen CFO has no first name (NOT NULL upstream, yet it happens), the CEO a blank
+    # one: the greeting cannot be rendered, so this message stops at EMAIL_NOT_READY. Let
+    # through, its unresolved placeholder would fail an invariant and hold back every
+    # company's message of the day.
+    people["CFO"]["first_name"] = None
+    people["CEO"]["first_name"] = " \t "
+    fx.bad_rows[("people.people_master", FLAGGED, "MISSING_FIRST_NAME")] += 2
+
+
+def _initialled_name(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # A full stop in a name is not the end of the body's first sentence.
+    people["CFO"]["first_name"] = "J. Robert"
+
+
+def _pressing_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The evidence quotes words the templates may not use below band 5 ("immediately") and a
+    # product-first phrase: it is the prospect's data, not the message's framing.
+    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    dol["signal_value"] = {"evidence": "a broker note asking to renew immediately. Our platform costs rose 30%"}
+
+
+def _override_null_active(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # RULES §9: only is_active = false deactivates an override; NULL counts as active.
+    fx.add(
+        "outreach.manual_overrides",
+        {"override_id": uid("override", company.key), "outreach_id": company.outreach_id}
+        | {"override_type": "legal_hold", "reason": "counsel", "created_at": AS_OF - DAY, "is_active": None},
+    )
+
+
+def _ready_null(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # RULES §5.6: outreach_ready NULL is not true, even for a verified, well-formed address.
+    people["CFO"]["outreach_ready"] = None
+
+
 def _orphans(fx: Fixture) -> None:
     """Rows about a company the spine does not know."""
     ghost = Company("ghost", "Ghost Co.", Expected("QUEUED", None, 0))
@@ -518,4 +559,9 @@ PLANTERS = {
     "dup_identity": _dup_identity,
     "feed": _feed,
     "name_template": _name_template,
+    "no_first_name": _no_first_name,
+    "initialled_name": _initialled_name,
+    "pressing_evidence": _pressing_evidence,
+    "override_null_active": _override_null_active,
+    "ready_null": _ready_null,
 }

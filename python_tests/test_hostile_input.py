@@ -130,3 +130,13 @@ def test_hostile_names_reach_the_queue_verbatim(built, fixture_data):
     # A first name that looks like a placeholder is data too: inserted once, never rendered.
     _, _, body = queued[fixture_data.companies["name_template"].outreach_id]
     assert body.startswith("{{ company_name }}, "), body[:80]
+
+
+def test_data_in_a_message_is_not_mistaken_for_its_framing(built, fixture_data):
+    """A first name with a full stop and evidence quoting urgency or product words are
+    queued (the framing invariant judges the words around the data) with the data intact."""
+    bodies = dict(support.query(built, "select outreach_id::text, body from execution.send_queue"))
+    initialled = bodies[fixture_data.companies["initialled_name"].outreach_id]
+    assert initialled.startswith("J. Robert, "), initialled[:80]
+    pressing = bodies[fixture_data.companies["pressing_evidence"].outreach_id]
+    assert "renew immediately. Our platform costs rose 30%" in pressing, pressing[:200]

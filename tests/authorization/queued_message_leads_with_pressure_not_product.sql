@@ -1,9 +1,24 @@
 {#-
     Invariant, the seed's framing rule: a queued message leads with the prospect's evidence
     (the body's first sentence states it) and never uses a product-first phrase; urgency
-    words appear only at band 5. Names are taken out before the phrase checks: a company
-    called "Our Platform LLC" is data, not framing.
+    words appear only at band 5. The rule is about the words the message puts around the
+    data, so the data is taken out first: the names (a company called "Our Platform LLC", a
+    first name "J. Robert" whose full stop is not a sentence end) and the quoted evidence and
+    proof line (a filing or an article saying "immediately" is the prospect's problem, not
+    our pressure). Without that, one such row would fail the invariant and hold back the
+    whole day's queue.
 -#}
+{#- Each data column replaced by nothing, the proof line before the evidence it quotes. -#}
+{%- set own_words = namespace(sql="lower(subject || ' ' || body)") -%}
+{%- for column in ['proof_line', 'evidence', 'company_name', 'first_name'] -%}
+    {%- set own_words.sql = "replace(" ~ own_words.sql ~ ", lower(coalesce(" ~ column ~ ", '')), '')" -%}
+{%- endfor -%}
+{#- The body up to the evidence, names out: a full stop left in it ends a sentence. -#}
+{%- set opening = namespace(sql="left(body, strpos(body, evidence) - 1)") -%}
+{%- for column in ['company_name', 'first_name'] -%}
+    {%- set opening.sql = "replace(" ~ opening.sql ~ ", coalesce(" ~ column ~ ", ''), '')" -%}
+{%- endfor %}
+
 with
 
 messages as (
@@ -12,6 +27,7 @@ messages as (
         message_id,
         band,
         evidence,
+        proof_line,
         subject,
         body,
         company_name,
@@ -41,13 +57,9 @@ framing as (
         band,
         evidence,
         body,
-        replace(
-            replace(lower(subject || ' ' || body), lower(coalesce(company_name, '')), ''),
-            lower(coalesce(first_name, '')),
-            ''
-        ) as own_words,
+        {{ own_words.sql }} as own_words,
         strpos(body, evidence) as evidence_position,
-        replace(body, coalesce(company_name, ''), '') as body_without_name
+        {{ opening.sql }} as opening_before_evidence
     from messages
 
 ),
@@ -76,9 +88,7 @@ violations as (
     where
         evidence is null
         or evidence_position = 0
-        or strpos(
-            left(body_without_name, strpos(body_without_name, evidence) - 1), '. '
-        ) > 0
+        or strpos(opening_before_evidence, '. ') > 0
 )
 
 select * from violations

@@ -238,7 +238,9 @@ assembled as (
         slots.chosen_slot is null as lacks_filled_slot,
         people.person_unique_id is null
         or not coalesce(people.has_valid_email_format, false)
-        or not coalesce(people.is_outreach_ready, false) as is_email_not_ready,
+        or not coalesce(people.is_outreach_ready, false)
+        -- the templates greet by first name: without one the message cannot be rendered
+        or people.first_name is null as is_email_not_ready,
         coalesce(people.is_suppressed, false) as is_suppressed,
         coalesce(
             contacts.last_contacted_at > {{ add_days(as_of(), -var('cooling_off_days')) }},

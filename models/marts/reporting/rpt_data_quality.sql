@@ -1,8 +1,9 @@
 {#-
     Every source row that broke the contract, counted by source table and reason.
     `rejected` rows are quarantined in staging and never used; `flagged` rows are used
-    but carry a known defect (an email that is missing, malformed or not normalised,
-    which stops that person's message at EMAIL_NOT_READY).
+    but carry a known defect (an email that is missing, malformed or not normalised, or a
+    missing first name; all but the not-normalised email stop that person's message at
+    EMAIL_NOT_READY).
 -#}
 {%- set staged = [
     ('cl.company_identity', 'stg_cl__company_identities'),
@@ -42,11 +43,11 @@ flagged as (
     select
         'people.people_master' as source_table,
         'flagged' as disposition,
-        email_issue as reason,
+        contact_issue as reason,
         count(*) as row_count
     from {{ ref('stg_people__people') }}
-    where is_valid and email_issue is not null
-    group by email_issue
+    where is_valid and contact_issue is not null
+    group by contact_issue
 
 ),
 

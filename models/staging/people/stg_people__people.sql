@@ -1,7 +1,9 @@
 {#-
     People keyed by Barton ID. A duplicated unique_id is a bad row in every copy (which
-    person is real is unknown, so none exists). Email problems do not make the person a
-    bad row: they are flagged in `email_issue` and stop the message at EMAIL_NOT_READY.
+    person is real is unknown, so none exists). Contact problems do not make the person a
+    bad row: an email that is missing, malformed or not normalised, or a missing first name
+    (NOT NULL upstream, but the templates greet by it), is flagged in `contact_issue` and
+    stops that person's message at EMAIL_NOT_READY.
 -#}
 with
 
@@ -50,8 +52,9 @@ flagged as (
         {{ quarantine_reason([
             ("email is null", "MISSING_EMAIL"),
             ("not has_valid_email_format", "MALFORMED_EMAIL"),
+            ("first_name is null", "MISSING_FIRST_NAME"),
             ("email_raw != email", "UNNORMALIZED_EMAIL"),
-        ]) }} as email_issue
+        ]) }} as contact_issue
     from renamed
 
 ),
@@ -65,7 +68,7 @@ final as (
         full_name,
         title,
         email,
-        email_issue,
+        contact_issue,
         has_valid_email_format,
         coalesce(is_email_verified, false) as is_email_verified,
         coalesce(is_outreach_ready, false) as is_outreach_ready,
