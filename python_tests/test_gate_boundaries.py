@@ -1,0 +1,192 @@
+"""The gates of RULES §5 at their edges: each numeric window and instant comparison is
+tried one second either side of its boundary, on companies that are otherwise the hostile
+fixture's good profile (band 3, COST_PRESSURE, CFO, queued when nothing stops it).
+
+The queue history is written by hand into execution.send_queue (created by an earlier
+build at an instant when nothing is active), so a company can carry exactly three touches,
+a touch 30 days ago to the second, or a message queued earlier the same UTC day. Every
+edge is a choice RULES.md words as "within the last N days", "at or before as_of" or
+"after as_of"; README's "Choices" section states the reading tested here.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import psycopg
+from hostile_fixture import AS_OF, DAY, Company, Expected, Fixture, event, good_company, uid
+from psycopg.types.json import Jsonb
+
+import support
+from pressure_outreach import contract
+from pressure_outreach.generator.loader import copy_rows, prepare_tables
+
+SECOND = timedelta(seconds=1)
+# No feed-age guard: these builds replay instants without the Execution Hub's daily feed.
+REPLAY = {"send_events_max_age_hours": None}
+# An instant at which no signal or filing of the fixture exists: the first build creates
+# the project's tables, execution.send_queue included, and queues nothing.
+BEFORE_ANYTHING = AS_OF - 900 * DAY
+COOLING = timedelta(days=30)
+TOUCH_WINDOW = timedelta(days=365)
+
+
+@dataclass
+class Scenario:
+    """A fixture plus the queue rows to write before the build at AS_OF."""
+
+    fx: Fixture = field(default_factory=Fixture)
+    history: list[dict] = field(default_factory=list)
+    expected: dict[str, str] = field(default_factory=dict)
+
+    def company(self, key: str, reason: str, dol_magnitude: int = 30) -> Company:
+        """A good-profile company (DOL magnitude 30: band 3, score 46) expected at `reason`."""
+        company = Company(key, f"{key.replace('_', ' ').title()} Inc.", Expected(reason, "CFO", 3))
+        self.fx.companies[key] = company
+        self.expected[key] = reason
+        good_company(self.fx, len(self.fx.companies), company)
+        if dol_magnitude != 30:
+            (dol,) = [r for r in self.fx.rows["dol.pressure_signals"] if r["signal_id"] == uid("signal", key, "DOL", 1)]
+            dol["magnitude"] = dol_magnitude
+        return company
+
+    def queued(self, company: Company, at, pressure_class: str = "COST_PRESSURE") -> None:
+        """A message this project queued at `at` (only the columns the gates read matter)."""
+        n = len(self.history)
+        self.history.append(
+            {
+                "message_id": f"history-{company.key}-{n}",
+                "outreach_id": company.outreach_id,
+                "slot_type": "CFO",
+                "person_unique_id": "04.04.02.25.000000.000",
+                "email_to": f"history{n}@example.com",
+                "band": 3,
+                "pressure_class": pressure_class,
+                "proof_id": uid("history-proof", company.key, n),
+                "proof_line": "an earlier proof line",
+                "proof_evidence": Jsonb({}),
+                "template_id": "cfo_cost",
+                "subject": "an earlier message",
+                "body": "an earlier message",
+                "queued_at": at,
+            }
+        )
+
+    def event(self, company: Company, event_type: str, at, **overrides: object) -> None:
+        email = f"blake.rivers@c{list(self.fx.companies).index(company.key) + 1}.example.com"
+        n = sum(1 for _ in self.fx.rows["execution.send_events"])
+        self.fx.add("execution.send_events", event(company, email, event_type, at, 100 + n, **overrides))
+
+    def override(self, company: Company, created_at, expires_at=None) -> None:
+        self.fx.add(
+            "outreach.manual_overrides",
+            {"override_id": uid("override", company.key), "outreach_id": company.outreach_id}
+            | {"override_type": "legal_hold", "reason": "counsel", "created_at": created_at}
+            | {"expires_at": expires_at, "is_active": True},
+        )
+
+    def exclude(self, company: Company, excluded_at) -> None:
+        self.fx.add(
+            "outreach.outreach_excluded",
+            {"outreach_id": company.outreach_id, "exclusion_reason": "DATA_QUALITY", "excluded_at": excluded_at},
+        )
+
+
+@contextmanager
+def decided_at_as_of(conn_settings, scenario: Scenario, label: str, dbt_vars: dict):
+    """Load the scenario, build once before anything exists, write the queue history, build
+    at AS_OF; yields {company key: decision_reason} at AS_OF."""
+    with support.scratch_database(conn_settings, label) as scratch:
+        with psycopg.connect(scratch.conninfo()) as db, db.cursor() as cur:
+            prepare_tables(cur)
+            for table in contract.TABLES:
+                copy_rows(cur, table, scenario.fx.tuples(table))
+        support.run_dbt(scratch, ["seed"], AS_OF)
+        support.run_dbt(scratch, ["build"], BEFORE_ANYTHING, extra_vars={**REPLAY, **dbt_vars})
+        assert support.query(scratch, "select count(*) from execution.send_queue") == [(0,)]
+        if scenario.history:
+            columns = list(scenario.history[0])
+            with psycopg.connect(scratch.conninfo()) as db:
+                db.cursor().executemany(
+                    f"insert into execution.send_queue ({', '.join(columns)}) "
+                    f"values ({', '.join(['%s'] * len(columns))})",
+                    [tuple(row[c] for c in columns) for row in scenario.history],
+                )
+        support.run_dbt(scratch, ["build"], AS_OF, extra_vars={**REPLAY, **dbt_vars})
+        reasons = dict(
+            support.query(
+                scratch,
+                "select outreach_id::text, decision_reason from execution.decision_log where decided_at = %s",
+                (AS_OF,),
+            )
+        )
+        yield {key: reasons.get(company.outreach_id) for key, company in scenario.fx.companies.items()}
+
+
+def edges() -> Scenario:
+    s = Scenario()
+    # TOUCH_CAP, band 3: three messages of this class within 365 days stop a fourth.
+    at_cap = s.company("three_touches", "TOUCH_CAP")
+    for days in (40, 100, 364):
+        s.queued(at_cap, AS_OF - days * DAY)
+    below_cap = s.company("two_touches", "QUEUED")
+    for days in (40, 100):
+        s.queued(below_cap, AS_OF - days * DAY)
+    window_edge = s.company("third_touch_365_days_ago", "QUEUED")
+    for at in (AS_OF - 40 * DAY, AS_OF - 100 * DAY, AS_OF - TOUCH_WINDOW):
+        s.queued(window_edge, at)
+    window_inside = s.company("third_touch_inside_365_days", "TOUCH_CAP")
+    for at in (AS_OF - 40 * DAY, AS_OF - 100 * DAY, AS_OF - TOUCH_WINDOW + SECOND):
+        s.queued(window_inside, at)
+    other_class = s.company("three_touches_other_class", "QUEUED")
+    for days in (40, 100, 200):
+        s.queued(other_class, AS_OF - days * DAY, pressure_class="ORGANIZATIONAL_RECONFIGURATION")
+    # COOLING_OFF: a queue row or a sent event within the last 30 days.
+    s.queued(s.company("queued_30_days_ago", "QUEUED"), AS_OF - COOLING)
+    s.queued(s.company("queued_inside_30_days", "COOLING_OFF"), AS_OF - COOLING + SECOND)
+    s.event(s.company("sent_30_days_ago", "QUEUED"), "sent", AS_OF - COOLING)
+    s.event(s.company("sent_inside_30_days", "COOLING_OFF"), "sent", AS_OF - COOLING + SECOND)
+    # SUPPRESSED: an opt-out at or before as_of.
+    s.event(s.company("unsubscribed_at_as_of", "SUPPRESSED"), "unsubscribed", AS_OF)
+    s.event(s.company("unsubscribed_after_as_of", "QUEUED"), "unsubscribed", AS_OF + SECOND)
+    s.event(s.company("hard_bounce_at_as_of", "SUPPRESSED"), "bounced", AS_OF, bounce_type="hard")
+    s.event(s.company("soft_bounce_at_as_of", "QUEUED"), "bounced", AS_OF, bounce_type="soft")
+    # KILL_SWITCH: created_at <= as_of, expires_at NULL or after as_of.
+    s.override(s.company("override_created_at_as_of", "KILL_SWITCH"), AS_OF)
+    s.override(s.company("override_created_after_as_of", "QUEUED"), AS_OF + SECOND)
+    s.override(s.company("override_expires_at_as_of", "QUEUED"), AS_OF - 10 * DAY, AS_OF)
+    s.override(s.company("override_expires_after_as_of", "KILL_SWITCH"), AS_OF - 10 * DAY, AS_OF + SECOND)
+    # EXCLUDED: an exclusion dated at or before as_of.
+    s.exclude(s.company("excluded_at_as_of", "EXCLUDED"), AS_OF)
+    s.exclude(s.company("excluded_after_as_of", "QUEUED"), AS_OF + SECOND)
+    return s
+
+
+def test_each_gate_holds_on_its_side_of_the_boundary(conn_settings):
+    scenario = edges()
+    with decided_at_as_of(conn_settings, scenario, "edges", {"daily_queue_limit": 1_000_000}) as reasons:
+        wrong = {key: (reasons[key], want) for key, want in scenario.expected.items() if reasons[key] != want}
+    assert not wrong, "decided vs expected:\n" + "\n".join(f"{k}: {v}" for k, v in wrong.items())
+
+
+def daily_limit() -> Scenario:
+    s = Scenario()
+    # Candidates: band 4 (DOL 50: score 66), band 3 at score 51 (DOL 35), three at 46.
+    s.company("band_4", "QUEUED", dol_magnitude=50)
+    s.company("band_3_score_51", "QUEUED", dol_magnitude=35)
+    ties = [s.company(f"band_3_score_46_{n}", "DAILY_LIMIT") for n in range(3)]
+    # The tie at 46 goes by outreach_id: the smallest one gets the last place.
+    s.expected[min(ties, key=lambda company: company.outreach_id).key] = "QUEUED"
+    # Earlier today (UTC) one message was queued: it uses one of the day's four places.
+    s.queued(s.company("queued_earlier_today", "COOLING_OFF"), AS_OF - timedelta(hours=11, minutes=59))
+    # Late yesterday (UTC) another: it does not.
+    s.queued(s.company("queued_late_yesterday", "COOLING_OFF"), AS_OF - timedelta(hours=12, seconds=1))
+    return s
+
+
+def test_the_daily_limit_ranks_by_band_then_score_then_outreach_id_and_counts_today_only(conn_settings):
+    scenario = daily_limit()
+    with decided_at_as_of(conn_settings, scenario, "limit", {"daily_queue_limit": 4}) as reasons:
+        assert reasons == scenario.expected
