@@ -4,7 +4,8 @@ company by company: band, cap, BIT score, primary class, proof line, proof_id an
 1. the full default data set (95,004 companies) at the demo's as_of, as `make build` left it;
 2. three more generated data sets (three seeds) at three as_of dates each, one of them in
    January renewal season, each built by dbt in its own scratch database;
-3. hypothesis: small random companies written straight into the source tables.
+(The third comparison, hypothesis drawing small random companies written straight into
+the source tables, is test_reference_properties.py.)
 """
 
 from __future__ import annotations
