@@ -110,6 +110,7 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("pressing_evidence", "Sumac Pressing Filings Co.", Expected("QUEUED", "CFO", 3)),
     ("override_null_active", "Sequoia Held Corp.", Expected("KILL_SWITCH", "CFO", 3)),
     ("ready_null", "Magnolia Unverified Inc.", Expected("EMAIL_NOT_READY", "CFO", 3)),
+    ("spaced_evidence", "Yew Ideographic Space KK", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -531,6 +532,13 @@ def _ready_null(fx: Fixture, number: int, company: Company, people: dict) -> Non
     people["CFO"]["outreach_ready"] = None
 
 
+def _spaced_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # Evidence opening with an ideographic space (U+3000): staging trims only ASCII white
+    # space, so it stays, and it is still evidence (a UTF-8 locale calls it white space).
+    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    dol["signal_value"] = {"evidence": "\u3000保険料が30%上昇 (premiums up 30%)"}
+
+
 def _orphans(fx: Fixture) -> None:
     """Rows about a company the spine does not know."""
     ghost = Company("ghost", "Ghost Co.", Expected("QUEUED", None, 0))
@@ -564,4 +572,5 @@ PLANTERS = {
     "pressing_evidence": _pressing_evidence,
     "override_null_active": _override_null_active,
     "ready_null": _ready_null,
+    "spaced_evidence": _spaced_evidence,
 }

@@ -43,11 +43,13 @@ def query(conn: settings.ConnectionSettings, sql: str, params: tuple = ()) -> li
 
 
 @contextmanager
-def scratch_database(conn: settings.ConnectionSettings, label: str):
-    """A new, empty database on the same server, dropped afterwards."""
+def scratch_database(conn: settings.ConnectionSettings, label: str, ctype: str | None = None):
+    """A new, empty database on the same server, dropped afterwards; `ctype` sets its
+    character classification (e.g. "C.utf8", where the server's default is C)."""
     name = f"pytest_{label}_{uuid.uuid4().hex[:8]}"
+    locale = f" template template0 lc_ctype '{ctype}'" if ctype else ""
     with psycopg.connect(conn.conninfo(database="postgres"), autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
+        admin.execute(f'create database "{name}"{locale}')
     try:
         yield replace(conn, database=name)
     finally:
