@@ -2,7 +2,9 @@
     Staging for one of the three `<hub>.pressure_signals` tables, which share their columns.
     Renames nothing (the hubs already use the business names), trims the evidence phrase,
     names the domain (DOL, PEOPLE, BLOG) and flags every row that breaks the contract with
-    the first reason that applies. A signal id delivered more than once counts once
+    the first reason that applies. An `infinity` expiry is "never expires", which RULES.md
+    §9 makes a bad row when it is spelled NULL (and a band-5 decision window counted to it
+    would stop the build): NON_FINITE_TIMESTAMP, like an infinite detected_at. A signal id delivered more than once counts once
     (RULES.md §1, §9): among the copies that pass every other check and exist at as_of,
     the one with the latest created_at, then the greatest magnitude, is kept and the others
     are flagged DUPLICATE_SIGNAL_ID, so rpt_data_quality counts them. int_signals_unioned
@@ -61,6 +63,7 @@ flagged as (
             ("magnitude not between " ~ var('magnitude_min') ~ " and " ~ var('magnitude_max'), "MAGNITUDE_OUT_OF_RANGE"),
             ("detected_at is null", "NULL_DETECTED_AT"),
             ("expires_at is null", "NULL_EXPIRES_AT"),
+            ("not (isfinite(detected_at) and isfinite(expires_at))", "NON_FINITE_TIMESTAMP"),
             ("expires_at <= detected_at", "EXPIRES_NOT_AFTER_DETECTED"),
             ("evidence is null", "MISSING_EVIDENCE"),
         ]) }} as row_reason

@@ -111,6 +111,7 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("override_null_active", "Sequoia Held Corp.", Expected("KILL_SWITCH", "CFO", 3)),
     ("ready_null", "Magnolia Unverified Inc.", Expected("EMAIL_NOT_READY", "CFO", 3)),
     ("spaced_evidence", "Yew Ideographic Space KK", Expected("QUEUED", "CFO", 3)),
+    ("infinite_dates", "Cypress Everlasting Signals Inc.", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -539,6 +540,24 @@ def _spaced_evidence(fx: Fixture, number: int, company: Company, people: dict) -
     dol["signal_value"] = {"evidence": "\u3000保険料が30%上昇 (premiums up 30%)"}
 
 
+def _infinite_dates(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # Signals that never expire ('infinity'): used, they would make a band-5 proof (DOL 100,
+    # PEOPLE 75, BLOG 55) whose decision window, counted to an infinite date, stopped the
+    # build with "cannot subtract infinite dates". Slot history at +/- infinity likewise.
+    bad_signal(fx, company, "DOL", 2, "NON_FINITE_TIMESTAMP", magnitude=100, expires_at="infinity")
+    bad_signal(fx, company, "PEOPLE", 2, "NON_FINITE_TIMESTAMP", expires_at="infinity")
+    bad_signal(fx, company, "BLOG", 1, "NON_FINITE_TIMESTAMP", expires_at="infinity")
+    bad_signal(fx, company, "BLOG", 2, "NON_FINITE_TIMESTAMP", detected_at="-infinity")
+    for n, at in enumerate(("-infinity", "infinity")):
+        fx.add(
+            "people.slot_assignment_history",
+            {"history_id": uid("history", company.key, "infinite", n), "outreach_id": company.outreach_id}
+            | {"slot_type": "CEO", "person_unique_id": people["CEO"]["unique_id"]}
+            | {"event_type": "VACATED" if n else "ASSIGNED", "event_at": at},
+            (REJECTED, "NON_FINITE_EVENT_AT"),
+        )
+
+
 def _orphans(fx: Fixture) -> None:
     """Rows about a company the spine does not know."""
     ghost = Company("ghost", "Ghost Co.", Expected("QUEUED", None, 0))
@@ -573,4 +592,5 @@ PLANTERS = {
     "override_null_active": _override_null_active,
     "ready_null": _ready_null,
     "spaced_evidence": _spaced_evidence,
+    "infinite_dates": _infinite_dates,
 }

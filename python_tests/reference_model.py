@@ -293,6 +293,8 @@ def signal_quarantine_reason(row: Mapping[str, Any], domain: str, spine: set[str
         return "NULL_DETECTED_AT"
     if row.get("expires_at") is None:
         return "NULL_EXPIRES_AT"
+    if not (is_finite(row["detected_at"]) and is_finite(row["expires_at"])):
+        return "NON_FINITE_TIMESTAMP"
     if not row["expires_at"] > row["detected_at"]:
         return "EXPIRES_NOT_AFTER_DETECTED"
     if evidence_phrase(row.get("signal_value")) is None:
@@ -514,6 +516,7 @@ def good_history_rows(rows: Iterable[Mapping[str, Any]], spine: set[str]) -> lis
         and counts[row["history_id"]] == 1
         and row.get("outreach_id") is not None
         and row.get("event_at") is not None
+        and is_finite(row["event_at"])
         and row.get("slot_type") in SLOT_TYPES
         and row.get("event_type") in HISTORY_EVENT_TYPES
         and row["outreach_id"] in spine
@@ -969,6 +972,15 @@ SOURCE_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# PostgreSQL's 'infinity' and '-infinity' timestamps, as the loader below reads them.
+INFINITY = datetime.max.replace(tzinfo=UTC)
+MINUS_INFINITY = datetime.min.replace(tzinfo=UTC)
+
+
+def is_finite(value: datetime) -> bool:
+    return value not in (INFINITY, MINUS_INFINITY)
+
+
 def convert_value(value: Any) -> Any:
     """uuid -> lowercase str, timestamp -> tz-aware UTC datetime; the rest as psycopg gives it
     (jsonb -> dict/list/..., numeric -> Decimal, int -> int)."""
@@ -990,10 +1002,19 @@ def load_from_postgres(conninfo: str, schemas: dict[str, str] | None = None) -> 
     import psycopg
     from psycopg import sql
     from psycopg.rows import dict_row
+    from psycopg.types.datetime import TimestamptzLoader
+
+    class InfinityLoader(TimestamptzLoader):
+        """'infinity' and '-infinity' (which psycopg refuses) as INFINITY and MINUS_INFINITY."""
+
+        def load(self, data):
+            infinite = {b"infinity": INFINITY, b"-infinity": MINUS_INFINITY}.get(bytes(data))
+            return infinite if infinite is not None else super().load(data)
 
     names = {**DEFAULT_SCHEMAS, **(schemas or {})}
     data = SourceData()
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
+        conn.adapters.register_loader("timestamptz", InfinityLoader)
         conn.read_only = True
         conn.execute("set time zone 'UTC'")
         for attribute, (schema, table_name, columns) in SOURCE_TABLES.items():

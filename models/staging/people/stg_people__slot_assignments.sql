@@ -41,6 +41,7 @@ flagged as (
             ("slot_type is null or slot_type not in " ~ sql_list(var('slot_types')), "UNKNOWN_SLOT_TYPE"),
             ("event_type is null or event_type not in " ~ sql_list(var('slot_event_types')), "UNKNOWN_EVENT_TYPE"),
             ("event_at is null", "NULL_EVENT_AT"),
+            ("not isfinite(event_at)", "NON_FINITE_EVENT_AT"),
         ]) }} as invalid_reason
     from renamed
 
