@@ -190,3 +190,14 @@ def test_the_daily_limit_ranks_by_band_then_score_then_outreach_id_and_counts_to
     scenario = daily_limit()
     with decided_at_as_of(conn_settings, scenario, "limit", {"daily_queue_limit": 4}) as reasons:
         assert reasons == scenario.expected
+
+
+def test_a_day_already_over_a_lowered_limit_queues_nothing_and_still_builds(conn_settings):
+    """Two messages went out earlier today under a higher limit; with the limit now 1, every
+    candidate waits (DAILY_LIMIT) and the build, invariants included, succeeds."""
+    s = Scenario()
+    for n in range(2):
+        s.queued(s.company(f"queued_earlier_today_{n}", "COOLING_OFF"), AS_OF - timedelta(hours=n + 1))
+    s.company("candidate", "DAILY_LIMIT")
+    with decided_at_as_of(conn_settings, s, "lowered", {"daily_queue_limit": 1}) as reasons:
+        assert reasons == s.expected

@@ -1,6 +1,8 @@
 {#-
     Invariant: exactly one message per company in a run, unique message ids, and the day's
     messages (this run's plus those queued earlier the same as_of day) within the daily limit.
+    When the earlier ones already reach it (the limit was lowered during the day, or a run
+    used a higher one), this run may add none; adding none is never a violation.
 -#}
 with
 
@@ -53,7 +55,7 @@ over_limit as (
 
     select count(*) as messages
     from messages
-    having count(*) + (select earlier_today.messages from earlier_today) > {{ var('daily_queue_limit') }}
+    having count(*) > greatest({{ var('daily_queue_limit') }} - (select earlier_today.messages from earlier_today), 0)
 
 )
 
