@@ -112,6 +112,7 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("ready_null", "Magnolia Unverified Inc.", Expected("EMAIL_NOT_READY", "CFO", 3)),
     ("spaced_evidence", "Yew Ideographic Space KK", Expected("QUEUED", "CFO", 3)),
     ("infinite_dates", "Cypress Everlasting Signals Inc.", Expected("QUEUED", "CFO", 3)),
+    ("name_in_first_name", "Lee", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -512,6 +513,11 @@ def _initialled_name(fx: Fixture, number: int, company: Company, people: dict) -
     people["CFO"]["first_name"] = "J. Robert"
 
 
+def _name_in_first_name(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The company's name inside the first name, which has a full stop: data inside data.
+    people["CFO"]["first_name"] = "J. Lee"
+
+
 def _pressing_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # The evidence quotes words the templates may not use below band 5 ("immediately") and a
     # product-first phrase: it is the prospect's data, not the message's framing.
@@ -593,4 +599,5 @@ PLANTERS = {
     "ready_null": _ready_null,
     "spaced_evidence": _spaced_evidence,
     "infinite_dates": _infinite_dates,
+    "name_in_first_name": _name_in_first_name,
 }
