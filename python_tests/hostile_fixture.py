@@ -18,6 +18,7 @@ every bad row with the (source table, disposition, reason) that rpt_data_quality
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections import Counter
@@ -113,6 +114,7 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("spaced_evidence", "Yew Ideographic Space KK", Expected("QUEUED", "CFO", 3)),
     ("infinite_dates", "Cypress Everlasting Signals Inc.", Expected("QUEUED", "CFO", 3)),
     ("name_in_first_name", "Lee", Expected("QUEUED", "CFO", 3)),
+    ("bridge_id_from_hub", "Rowan Derived Twice LLC", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -513,6 +515,25 @@ def _initialled_name(fx: Fixture, number: int, company: Company, people: dict) -
     people["CFO"]["first_name"] = "J. Robert"
 
 
+def _bridge_id_from_hub(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The CEO was (re)assigned 10 days ago: the executive bridge derives "new CEO 10 days in
+    # seat" (25), which would lift the band to 4. The people hub delivered that signal too,
+    # with the bridge's id (RULES §9: md5('assigned:<history_id>')), expired yesterday; the
+    # id counts once and the hub's copy, the only one with a created_at, is kept: band 3.
+    history_id = uid("history", company.key, "reassigned")
+    fx.add(
+        "people.slot_assignment_history",
+        {"history_id": history_id, "outreach_id": company.outreach_id, "slot_type": "CEO"}
+        | {"person_unique_id": people["CEO"]["unique_id"], "event_type": "ASSIGNED", "event_at": AS_OF - 10 * DAY},
+    )
+    bridge_id = str(uuid.UUID(hashlib.md5(f"assigned:{history_id}".encode()).hexdigest()))
+    fx.add(
+        SIGNALS["PEOPLE"],
+        signal(fx, company, "PEOPLE", 2, signal_id=bridge_id, magnitude=25)
+        | {"detected_at": AS_OF - 10 * DAY, "expires_at": AS_OF - DAY, "created_at": AS_OF - 9 * DAY},
+    )
+
+
 def _name_in_first_name(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # The company's name inside the first name, which has a full stop: data inside data.
     people["CFO"]["first_name"] = "J. Lee"
@@ -600,4 +621,5 @@ PLANTERS = {
     "spaced_evidence": _spaced_evidence,
     "infinite_dates": _infinite_dates,
     "name_in_first_name": _name_in_first_name,
+    "bridge_id_from_hub": _bridge_id_from_hub,
 }

@@ -1,8 +1,9 @@
 {#-
     Every movement signal a company has at as_of, one row per signal id: the three hubs'
     valid rows plus the renewal and executive bridges. Rows dated after as_of do not exist
-    for this run; a signal id delivered more than once counts once, the copy with the latest
-    created_at, then the greatest magnitude (RULES.md §1, §9). `is_active` is
+    for this run; a signal id delivered more than once, by one hub, several, or a hub and a
+    bridge, counts once: the copy with the latest created_at, then the greatest magnitude
+    (RULES.md §1, §9). `is_active` is
     detected_at <= as_of < expires_at.
 -#}
 with
@@ -20,25 +21,15 @@ hub_signals as (
             evidence,
             detected_at,
             expires_at,
-            created_at
+            created_at,
+            'hub' as signal_origin,
+            cast(null as date) as renewal_date
         from {{ ref('stg_' ~ hub ~ '__pressure_signals') }}
         where
             is_valid
             and detected_at <= {{ as_of() }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by signal_id
-            order by {{ signal_copy_order() }}
-        ) as copy_rank
-    from hub_signals
 
 ),
 
@@ -54,22 +45,11 @@ executive_signals as (
 
 ),
 
+-- A bridge signal has no created_at, so a hub row delivering the same id (a hub that
+-- derives the bridge itself, with RULES §9's ids) is the copy kept.
 unioned as (
 
-    select
-        signal_id,
-        outreach_id,
-        signal_domain,
-        signal_type,
-        pressure_class,
-        magnitude,
-        evidence,
-        detected_at,
-        expires_at,
-        'hub' as signal_origin,
-        cast(null as date) as renewal_date
-    from ranked
-    where copy_rank = 1
+    select * from hub_signals
     union all
     select
         signal_id,
@@ -81,6 +61,7 @@ unioned as (
         evidence,
         detected_at,
         expires_at,
+        cast(null as timestamptz) as created_at,
         'renewal_bridge' as signal_origin,
         renewal_date
     from renewal_signals
@@ -95,9 +76,22 @@ unioned as (
         evidence,
         detected_at,
         expires_at,
+        cast(null as timestamptz) as created_at,
         'executive_bridge' as signal_origin,
         renewal_date
     from executive_signals
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by signal_id
+            order by {{ signal_copy_order() }}, signal_origin, signal_domain
+        ) as copy_rank
+    from unioned
 
 ),
 
@@ -116,7 +110,8 @@ final as (
         signal_origin,
         renewal_date,
         detected_at <= {{ as_of() }} and {{ as_of() }} < expires_at as is_active
-    from unioned
+    from ranked
+    where copy_rank = 1
 
 )
 
