@@ -232,6 +232,8 @@ BAD_SIGNAL_MUTATIONS = {
     "expires_null": {"expires_at": None},
     "expires_equal_detected": {"expires_at": AS_OF - 5 * DAY},
     "expires_before_detected": {"expires_at": AS_OF - 6 * DAY},
+    "expires_infinity": {"expires_at": rm.INFINITY},
+    "detected_minus_infinity": {"detected_at": rm.MINUS_INFINITY},
     "signal_value_null": {"signal_value": None},
     "signal_value_no_evidence": {"signal_value": {"metric": "x"}},
     "evidence_blank": {"signal_value": {"evidence": " \t\n "}},
