@@ -6,7 +6,8 @@ root, the server runs as an unprivileged system user that is created on first us
 
 Every operation is idempotent: ``start`` on a running server, ``stop`` on a stopped one
 and ``status`` at any time all succeed. The server listens on 127.0.0.1 (port from
-``OUTREACH_PG_PORT``) and on a Unix socket inside the data directory.
+``OUTREACH_PG_PORT`` at each start, default 54329) and on a Unix socket inside the data
+directory. ``status`` reports the port the running server really listens on.
 
 It is tuned for a throw-away development database: ``fsync`` and ``synchronous_commit``
 are off. Never point it at data you cannot regenerate.
@@ -121,6 +122,15 @@ def _run(args: list[str], pgdata: Path, check: bool = True) -> subprocess.Comple
     )
 
 
+def _running_port(pgdata: Path) -> int | None:
+    """The port in the running server's postmaster.pid (its fourth line)."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text(encoding="utf-8").splitlines()
+        return int(lines[3])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def status(conn: settings.ConnectionSettings | None = None, pgdata: Path | None = None) -> ServerStatus:
     conn = conn or settings.from_env()
     pgdata = pgdata or settings.pgdata_dir()
@@ -129,7 +139,8 @@ def status(conn: settings.ConnectionSettings | None = None, pgdata: Path | None 
     if initialized:
         result = _run([str(_bin_dir() / "pg_ctl"), "status", "-D", str(pgdata)], pgdata, check=False)
         running = result.returncode == 0
-    return ServerStatus(initialized=initialized, running=running, pgdata=pgdata, port=conn.port)
+    port = (_running_port(pgdata) if running else None) or conn.port
+    return ServerStatus(initialized=initialized, running=running, pgdata=pgdata, port=port)
 
 
 def _initdb(pgdata: Path, port: int) -> None:
@@ -174,16 +185,25 @@ def start(conn: settings.ConnectionSettings | None = None, pgdata: Path | None =
     current = status(conn, pgdata)
     if not current.initialized:
         _initdb(pgdata, conn.port)
+    if current.running and current.port != conn.port:
+        raise DatabaseError(
+            f"the embedded server ({pgdata}) is already running on port {current.port}, but OUTREACH_PG_PORT "
+            f"is {conn.port}: set OUTREACH_PG_PORT={current.port}, or stop it first (`make db-stop`)"
+        )
     if not current.running:
         log = pgdata / "server.log"
-        result = _run(
-            [str(_bin_dir() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(pgdata), "-l", str(log)],
-            pgdata,
-            check=False,
-        )
+        # -o -p: the port of this start, whatever the data directory was created with
+        command = [str(_bin_dir() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(pgdata), "-l", str(log)]
+        result = _run([*command, "-o", f"-p {conn.port}"], pgdata, check=False)
         if result.returncode != 0:
             tail = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.exists() else ""
-            raise DatabaseError(f"the server did not start:\n{result.stderr}\n{tail}")
+            hint = ""
+            if "Address already in use" in tail:
+                hint = (
+                    f"\nPort {conn.port} is taken by another server: choose a free one with "
+                    f"OUTREACH_PG_PORT (e.g. OUTREACH_PG_PORT={conn.port + 1} make demo)."
+                )
+            raise DatabaseError(f"the server did not start:\n{result.stderr}\n{tail}{hint}")
     _wait_until_accepting(conn)
     _ensure_database(conn)
     return status(conn, pgdata)

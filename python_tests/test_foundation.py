@@ -278,6 +278,32 @@ def test_embedded_server_start_stop_status_are_idempotent(tmp_path):
     assert database.status(conn, pgdata).initialized
 
 
+def test_embedded_server_listens_on_the_port_of_each_start(tmp_path):
+    """The port comes from OUTREACH_PG_PORT at every start, not from the data directory's
+    first set-up; status reports the port the server really has; a start asking for another
+    port while it runs says so; a taken port is named with the way out."""
+    first = replace(settings.from_env({}), port=_free_port())
+    pgdata = tmp_path / "pgdata"
+    try:
+        database.start(first, pgdata)
+        database.stop(first, pgdata)
+        second = replace(first, port=_free_port())
+        assert database.start(second, pgdata).port == second.port
+        assert support.unreachable_reason(second) is None
+        assert database.status(first, pgdata).port == second.port  # the real one, not the asked one
+        with pytest.raises(database.DatabaseError, match=f"already running on port {second.port}"):
+            database.start(first, pgdata)
+        database.stop(second, pgdata)
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", 0))
+            squatter.listen()
+            taken = replace(first, port=squatter.getsockname()[1])
+            with pytest.raises(database.DatabaseError, match="taken by another server: choose a free one"):
+                database.start(taken, pgdata)
+    finally:
+        database.stop(first, pgdata)
+
+
 def test_cli_reports_status(conn_settings):
     result = subprocess.run(
         [sys.executable, "-m", "pressure_outreach", "db", "status"],
