@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -114,8 +114,31 @@ def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
     """`dbt source freshness` on the Execution Hub's feed, then the build (`build_args`,
     the dbt command first): a stale feed (unread unsubscribes) stops the run before
     anything is built or queued."""
-    dbt_runner.run(["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)])
+    freshness = ["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)]
+    if not dbt_runner.run(freshness, check=False):
+        raise dbt_runner.DbtError(_stale_feed_message(dbt_vars.get("as_of")))
     dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)])
+
+
+def _stale_feed_message(as_of: object) -> str:
+    """Why the run stopped, with the feed's newest event and what to do."""
+    try:
+        with psycopg.connect(settings.from_env().conninfo()) as db:
+            newest = db.execute(
+                "select max(event_at) from execution.send_events where event_at <= coalesce(%s::timestamptz, now())",
+                (as_of,),
+            ).fetchone()[0]
+        newest_text = (
+            f"its newest event is at {newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if newest else "no event yet"
+        )
+    except psycopg.Error:
+        newest_text = "its newest event could not be read"
+    return (
+        f"dbt source freshness failed: the Execution Hub's send_events feed is older than the "
+        f"send_events_max_age_hours var allows at as_of {as_of or 'now'} ({newest_text}). Nothing was "
+        "built or queued: an opt-out nobody has read must not be mailed again. Load the hub's events and "
+        "run again (on the generated demo data: --as-of 2026-02-08T12:00:00+00:00)."
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:

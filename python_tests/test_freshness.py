@@ -9,9 +9,12 @@ freshness` (run before the build by `make demo`) applies the same threshold at a
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import psycopg
 import pytest
@@ -58,6 +61,24 @@ def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(bui
     assert re.search(r"SKIP relation \S*decision_log", result.stdout)
     assert support.table_checksums(built, GUARDED) == before
     assert support.run_dbt(built, FRESHNESS, as_of, check=False).returncode != 0
+
+
+def test_the_production_command_says_why_a_stale_feed_stopped_it(built):
+    as_of = T0 + timedelta(days=10)
+    before = support.table_checksums(built, GUARDED)
+    result = subprocess.run(
+        [sys.executable, "-m", "pressure_outreach", "build", "--as-of", as_of.isoformat()],
+        capture_output=True,
+        text=True,
+        cwd=support.PROJECT_DIR,
+        env={**os.environ, **support.dbt_env(built)},
+    )
+    assert result.returncode == 1
+    newest = latest_event(built, as_of).astimezone(UTC)
+    assert "the Execution Hub's send_events feed is older than the send_events_max_age_hours var" in result.stderr
+    assert f"its newest event is at {newest:%Y-%m-%d %H:%M} UTC" in result.stderr, result.stderr
+    assert "Nothing was built or queued" in result.stderr
+    assert support.table_checksums(built, GUARDED) == before
 
 
 def test_a_fresh_feed_lets_the_build_queue(built):
