@@ -9,13 +9,15 @@ DBT := $(VENV)/bin/dbt
 .PHONY: help venv profile db-start db-stop db-status data demo docs lint test clean
 
 help:
-	@echo "make demo      set everything up, build, generate the docs, print a summary"
-	@echo "make test      the same set-up, then sqlfluff, dbt's tests and pytest"
+	@echo "make demo          set everything up, build, generate the docs, print a summary"
+	@echo "make test          the same set-up, then sqlfluff, ruff, dbt's tests and pytest"
 	@echo "make db-start | db-stop | db-status   the embedded PostgreSQL server"
-	@echo "make docs      serve the docs site on http://localhost:8080"
-	@echo "make lint      sqlfluff and ruff"
-	@echo "make bench    benchmark 95,004 and 1,000,000 companies (10,000,000 where disk allows) into BENCHMARKS.md"
-	@echo "make clean     remove the virtual environment, dbt's output and the database"
+	@echo "                   (127.0.0.1, port OUTREACH_PG_PORT, default 54329)"
+	@echo "make docs          serve the docs site on http://127.0.0.1:8080"
+	@echo "make lint          sqlfluff and ruff"
+	@echo "make bench         benchmark 95,004 and 1,000,000 companies (10,000,000 where disk allows) into BENCHMARKS.md"
+	@echo "make bench-smoke   the two-minute version of make bench"
+	@echo "make clean         remove the virtual environment, dbt's output and the database"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
