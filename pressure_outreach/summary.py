@@ -79,9 +79,9 @@ def slot_status_table(rows: list[tuple], measured_at: datetime | None = None) ->
 def implementation_status_table(rows: list[tuple]) -> str:
     """rpt_implementation_status as the seed's "Implementation Status" table, measured."""
     body = []
-    for component, unit, count, total, value, target, status, seed_status in rows:
+    for component, measure, unit, count, total, value, target, status, seed_status in rows:
         measured, goal = (f"{value}%", f"{target:g}%") if unit == "percent" else (_number(count), _number(target))
-        notes = "" if total is None else f"{_number(count)} / {_number(total)}"
+        notes = measure if total is None else f"{_number(count)} / {_number(total)}"
         if seed_status:
             notes = f"{notes}; seed: {seed_status}" if notes else f"seed: {seed_status}"
         body.append((str(component), status.replace("_", " "), measured, goal, notes))
@@ -116,12 +116,14 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
             queue = db.execute(
                 "select slot_type, band, count(*) from execution.send_queue group by 1, 2 order by 1, 2"
             ).fetchall()
-            out.append(_table("Send queue by audience and band", ("audience", "band", "messages"), queue))
+            out.append(
+                _table("Send queue by audience and band (every run so far)", ("audience", "band", "messages"), queue)
+            )
         if _exists(db, "reporting", "rpt_implementation_status"):
             status = db.execute(
                 """
-                select component, unit, measured_count, measured_total, measured_value, target_value, status,
-                    status_in_seed_document
+                select component, measure, unit, measured_count, measured_total, measured_value, target_value,
+                    status, status_in_seed_document
                 from reporting.rpt_implementation_status
                 order by sort_order
                 """
