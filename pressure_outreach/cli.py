@@ -17,8 +17,7 @@ import psycopg
 
 from pressure_outreach import database, settings
 from pressure_outreach import dbt as dbt_runner
-
-DATASET_MARK = "pressure_outreach dataset"
+from pressure_outreach.contract import DATASET_MARK
 
 
 def _parse_as_of(value: str) -> datetime:

@@ -208,6 +208,13 @@ TABLES: tuple[SourceTable, ...] = (
     ),
 )
 
+# Comments the generator leaves on the tables it fills. The outreach schema carries
+# GENERATED_MARK once they hold generated data (the generator refuses to empty tables without
+# it); the spine table's comment names the data set (seed, companies, as_of) and begins with
+# DATASET_MARK, which also counts as the mark for data loaded before GENERATED_MARK existed.
+GENERATED_MARK = "pressure_outreach generated data: `python -m pressure_outreach generate` may replace it"
+DATASET_MARK = "pressure_outreach dataset"
+
 SCHEMAS: tuple[str, ...] = tuple(dict.fromkeys(table.schema for table in TABLES))
 
 

@@ -30,12 +30,6 @@ _COLUMNS_SQL = """
 """
 
 
-# On the outreach schema once the generator has filled the contract tables. The CLI's
-# older data-set signature on outreach.outreach (cli.DATASET_MARK) counts as a mark too.
-GENERATED_MARK = "pressure_outreach generated data: `python -m pressure_outreach generate` may replace it"
-_LEGACY_MARK = "pressure_outreach dataset"
-
-
 class ForeignDataError(RuntimeError):
     """The contract tables hold rows the generator did not write."""
 
@@ -63,7 +57,7 @@ def _generated(cur: psycopg.Cursor) -> bool:
         "select obj_description(to_regnamespace('outreach'), 'pg_namespace'),"
         " obj_description(to_regclass('outreach.outreach'), 'pg_class')"
     ).fetchone()
-    return (schema_mark or "") == GENERATED_MARK or (table_mark or "").startswith(_LEGACY_MARK)
+    return (schema_mark or "") == contract.GENERATED_MARK or (table_mark or "").startswith(contract.DATASET_MARK)
 
 
 def foreign_tables(cur: psycopg.Cursor) -> list[str]:
@@ -97,7 +91,7 @@ def prepare_tables(cur: psycopg.Cursor) -> None:
     the generator's."""
     for schema in contract.SCHEMAS:
         cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
-    cur.execute(sql.SQL("comment on schema outreach is {}").format(sql.Literal(GENERATED_MARK)))
+    cur.execute(sql.SQL("comment on schema outreach is {}").format(sql.Literal(contract.GENERATED_MARK)))
     for table in contract.TABLES:
         existing = _shape(cur, table.qualified)
         if existing and existing == _contract_shape(cur, table):
