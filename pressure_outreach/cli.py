@@ -211,6 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except psycopg.OperationalError as exc:
+        conn = settings.from_env()
+        print(
+            f"error: {exc}\nIs PostgreSQL running at {conn.host}:{conn.port}? The embedded server starts with "
+            "`make db-start`; another server is chosen with the OUTREACH_PG_* variables (README).",
+            file=sys.stderr,
+        )
+        return 1
     except (database.DatabaseError, dbt_runner.DbtError, psycopg.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -316,6 +316,14 @@ def test_cli_reports_status(conn_settings):
     assert "embedded server:" in result.stdout
 
 
+def test_cli_says_what_to_do_when_no_server_answers(conn_settings):
+    nobody = replace(conn_settings, port=_free_port())
+    result = _cli(nobody, "summary")
+    assert result.returncode == 1
+    assert f"Is PostgreSQL running at {nobody.host}:{nobody.port}?" in result.stderr
+    assert "make db-start" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_profile_reads_every_setting_from_the_environment(conn_settings):
     with support.scratch_database(conn_settings, "profile") as scratch:
         ok = support.run_dbt(scratch, ["debug"], support.DEMO_AS_OF, check=False)
