@@ -115,6 +115,7 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("infinite_dates", "Cypress Everlasting Signals Inc.", Expected("QUEUED", "CFO", 3)),
     ("name_in_first_name", "Lee", Expected("QUEUED", "CFO", 3)),
     ("bridge_id_from_hub", "Rowan Derived Twice LLC", Expected("QUEUED", "CFO", 3)),
+    ("dup_signal_across_hubs", "Holly Two Hubs Inc.", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -534,6 +535,15 @@ def _bridge_id_from_hub(fx: Fixture, number: int, company: Company, people: dict
     )
 
 
+def _dup_signal_across_hubs(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The DOL signal's id delivered by the people hub too, valid there, created earlier: the
+    # id counts once (the DOL copy, latest created_at), and the people copy is counted as a
+    # duplicate of its hub. Summed, PEOPLE 40 would lift the band to 4.
+    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    copy = signal(fx, company, "PEOPLE", 2, signal_id=dol["signal_id"], created_at=dol["created_at"] - DAY)
+    fx.add(SIGNALS["PEOPLE"], copy, (REJECTED, "DUPLICATE_SIGNAL_ID"))
+
+
 def _name_in_first_name(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # The company's name inside the first name, which has a full stop: data inside data.
     people["CFO"]["first_name"] = "J. Lee"
@@ -622,4 +632,5 @@ PLANTERS = {
     "infinite_dates": _infinite_dates,
     "name_in_first_name": _name_in_first_name,
     "bridge_id_from_hub": _bridge_id_from_hub,
+    "dup_signal_across_hubs": _dup_signal_across_hubs,
 }

@@ -83,15 +83,21 @@ unioned as (
 
 ),
 
+-- Each hub holds at most one valid copy of an id (staging flags the others), so a hub's
+-- copies of an id beyond the kept one are the rows of that hub this resolution drops;
+-- rpt_data_quality counts them as DUPLICATE_SIGNAL_ID of their hub.
 ranked as (
 
     select
         *,
-        row_number() over (
-            partition by signal_id
-            order by {{ signal_copy_order() }}, signal_origin, signal_domain
-        ) as copy_rank
+        row_number() over by_id_kept_first as copy_rank,
+        count(*) filter (where signal_origin = 'hub' and signal_domain = 'DOL') over by_id as dol_hub_copies,
+        count(*) filter (where signal_origin = 'hub' and signal_domain = 'PEOPLE') over by_id as people_hub_copies,
+        count(*) filter (where signal_origin = 'hub' and signal_domain = 'BLOG') over by_id as blog_hub_copies
     from unioned
+    window
+        by_id as (partition by signal_id),
+        by_id_kept_first as (by_id order by {{ signal_copy_order() }}, signal_origin, signal_domain)
 
 ),
 
@@ -109,7 +115,13 @@ final as (
         expires_at,
         signal_origin,
         renewal_date,
-        detected_at <= {{ as_of() }} and {{ as_of() }} < expires_at as is_active
+        detected_at <= {{ as_of() }} and {{ as_of() }} < expires_at as is_active,
+        dol_hub_copies
+        - case when signal_origin = 'hub' and signal_domain = 'DOL' then 1 else 0 end as dol_copies_dropped,
+        people_hub_copies
+        - case when signal_origin = 'hub' and signal_domain = 'PEOPLE' then 1 else 0 end as people_copies_dropped,
+        blog_hub_copies
+        - case when signal_origin = 'hub' and signal_domain = 'BLOG' then 1 else 0 end as blog_copies_dropped
     from ranked
     where copy_rank = 1
 

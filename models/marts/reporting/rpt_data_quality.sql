@@ -3,7 +3,9 @@
     `rejected` rows are quarantined in staging and never used; `flagged` rows are used
     but carry a known defect (an email that is missing, malformed or not normalised, or a
     missing first name; all but the not-normalised email stop that person's message at
-    EMAIL_NOT_READY).
+    EMAIL_NOT_READY). A signal id delivered by two hubs is resolved in int_signals_unioned;
+    the copies it drops are counted here as DUPLICATE_SIGNAL_ID of their hub, like the
+    copies within one hub that staging flags.
 -#}
 {%- set staged = [
     ('cl.company_identity', 'stg_cl__company_identities'),
@@ -51,7 +53,36 @@ flagged as (
 
 ),
 
-final as (
+dropped_copies as (
+
+    select
+        sum(dol_copies_dropped) as dol,
+        sum(people_copies_dropped) as people,
+        sum(blog_copies_dropped) as blog
+    from {{ ref('int_signals_unioned') }}
+
+),
+
+across_hubs as (
+
+    select
+        'dol.pressure_signals' as source_table,
+        dol as row_count
+    from dropped_copies
+    union all
+    select
+        'people.pressure_signals' as source_table,
+        people as row_count
+    from dropped_copies
+    union all
+    select
+        'blog.pressure_signals' as source_table,
+        blog as row_count
+    from dropped_copies
+
+),
+
+combined as (
 
     select
         source_table,
@@ -62,10 +93,31 @@ final as (
     union all
     select
         source_table,
+        'rejected' as disposition,
+        'DUPLICATE_SIGNAL_ID' as reason,
+        row_count
+    from across_hubs
+    where row_count > 0
+    union all
+    select
+        source_table,
         disposition,
         reason,
         row_count
     from flagged
+
+),
+
+-- copies dropped across hubs join their hub's DUPLICATE_SIGNAL_ID row
+final as (
+
+    select
+        source_table,
+        disposition,
+        reason,
+        sum(row_count)::bigint as row_count
+    from combined
+    group by source_table, disposition, reason
 
 )
 
