@@ -4,14 +4,17 @@
     words appear only at band 5.
 
     The rule is about the words the message puts around the data, so it is judged on the
-    literal text of the message's template and the footer, every placeholder replaced by
-    nothing (int_template_parts_tokenized): a company called "Our Platform LLC", a first
-    name "J. Robert" whose full stop ends no sentence, or a filing quoted as "renew
-    immediately" is the prospect's data, not our framing, and must not fail the invariant
-    (which would hold back the whole day's queue). Taking the values out of the rendered
-    text instead cannot work when one value contains another. The rendered body must still
-    contain the evidence.
+    message's template and the footer rendered with every placeholder empty
+    (render_templates, the renderer the messages come from): a company called "Our Platform
+    LLC", a first name "J. Robert" whose full stop ends no sentence, or a filing quoted as
+    "renew immediately" is the prospect's data, not our framing, and must not fail the
+    invariant (which would hold back the whole day's queue). Taking the values out of the
+    rendered text instead cannot work when one value contains another. The evidence renders
+    as a marker, chr(1), so the opening is the body up to it; the rendered body must still
+    contain the real evidence.
 -#}
+{%- set evidence_marker = "chr(1)" %}
+
 with
 
 messages as (
@@ -34,63 +37,33 @@ parts as (
         template_version,
         template_field,
         part_index,
-        coalesce(literal_text, '') as literal_text,
-        placeholder_name
+        literal_text,
+        placeholder_name,
+        is_known_placeholder
     from {{ ref('int_template_parts_tokenized') }}
 
 ),
 
-footer_words as (
-
-    select lower(string_agg(literal_text, '' order by part_index)) as words
-    from parts
-    where template_field = 'footer' and template_id = '{{ var("message_footer_id") }}'
-
-),
-
-template_words as (
+blanked as (
 
     select
-        parts.template_id,
-        parts.template_version,
-        lower(string_agg(
-            parts.literal_text, ''
-            order by case parts.template_field when 'subject' then 1 else 2 end, parts.part_index
-        )) || ' ' || coalesce((select footer_words.words from footer_words), '') as own_words
-    from parts
-    where parts.template_field in ('subject', 'body')
-    group by parts.template_id, parts.template_version
-
-),
-
--- The body's literal text up to the first {{ evidence }}: a full stop followed by a space
--- in it ends a sentence before the evidence is stated.
-first_evidence as (
-
-    select
+        message_id,
         template_id,
         template_version,
-        min(part_index) as part_index
-    from parts
-    where template_field = 'body' and placeholder_name = 'evidence'
-    group by template_id, template_version
+        -- one column per name of the template_placeholders var, as render_templates reads
+        '' as company_name,
+        '' as first_name,
+        '' as proof_line,
+        {{ evidence_marker }} as evidence,
+        '' as sender_postal_address,
+        '' as unsubscribe_url
+    from messages
 
 ),
 
-openings as (
+template_text as (
 
-    select
-        parts.template_id,
-        parts.template_version,
-        string_agg(parts.literal_text, '' order by parts.part_index) as opening
-    from parts
-    inner join first_evidence
-        on
-            parts.template_id = first_evidence.template_id
-            and parts.template_version = first_evidence.template_version
-            and parts.part_index <= first_evidence.part_index
-    where parts.template_field = 'body'
-    group by parts.template_id, parts.template_version
+    {{ render_templates('blanked', 'parts') }}
 
 ),
 
@@ -99,18 +72,19 @@ framing as (
     select
         messages.message_id,
         messages.band,
-        template_words.own_words,
-        openings.opening,
+        lower(replace(
+            template_text.subject || ' ' || template_text.body_text || ' ' || template_text.footer_text,
+            {{ evidence_marker }},
+            ''
+        )) as own_words,
+        case
+            when strpos(template_text.body_text, {{ evidence_marker }}) > 0
+                then split_part(template_text.body_text, {{ evidence_marker }}, 1)
+        end as opening,
         coalesce(strpos(messages.body, messages.evidence), 0) as evidence_position
     from messages
-    left join template_words
-        on
-            messages.template_id = template_words.template_id
-            and messages.template_version = template_words.template_version
-    left join openings
-        on
-            messages.template_id = openings.template_id
-            and messages.template_version = openings.template_version
+    left join template_text
+        on messages.message_id = template_text.message_id
 
 ),
 
