@@ -143,6 +143,12 @@ def signal(fx: Fixture, company: Company, domain: str, n: int, **overrides: obje
     return row
 
 
+def good_signal(fx: Fixture, company: Company, domain: str) -> dict:
+    """The good profile's signal of `domain` (its row in the fixture, to edit in place)."""
+    (row,) = [r for r in fx.rows[SIGNALS[domain]] if r["signal_id"] == uid("signal", company.key, domain, 1)]
+    return row
+
+
 def bad_signal(fx: Fixture, company: Company, domain: str, n: int, reason: str, **overrides: object) -> None:
     """A signal that would raise the band or change the class if it were used."""
     row = signal(fx, company, domain, n, magnitude=55, pressure_class="VENDOR_DISSATISFACTION")
@@ -539,7 +545,7 @@ def _dup_signal_across_hubs(fx: Fixture, number: int, company: Company, people: 
     # The DOL signal's id delivered by the people hub too, valid there, created earlier: the
     # id counts once (the DOL copy, latest created_at), and the people copy is counted as a
     # duplicate of its hub. Summed, PEOPLE 40 would lift the band to 4.
-    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    dol = good_signal(fx, company, "DOL")
     copy = signal(fx, company, "PEOPLE", 2, signal_id=dol["signal_id"], created_at=dol["created_at"] - DAY)
     fx.add(SIGNALS["PEOPLE"], copy, (REJECTED, "DUPLICATE_SIGNAL_ID"))
 
@@ -552,7 +558,7 @@ def _name_in_first_name(fx: Fixture, number: int, company: Company, people: dict
 def _pressing_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # The evidence quotes words the templates may not use below band 5 ("immediately") and a
     # product-first phrase: it is the prospect's data, not the message's framing.
-    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    dol = good_signal(fx, company, "DOL")
     dol["signal_value"] = {"evidence": "a broker note asking to renew immediately. Our platform costs rose 30%"}
 
 
@@ -573,7 +579,7 @@ def _ready_null(fx: Fixture, number: int, company: Company, people: dict) -> Non
 def _spaced_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # Evidence opening with an ideographic space (U+3000): staging trims only ASCII white
     # space, so it stays, and it is still evidence (a UTF-8 locale calls it white space).
-    (dol,) = [r for r in fx.rows[SIGNALS["DOL"]] if r["signal_id"] == uid("signal", company.key, "DOL", 1)]
+    dol = good_signal(fx, company, "DOL")
     dol["signal_value"] = {"evidence": "\u3000保険料が30%上昇 (premiums up 30%)"}
 
 

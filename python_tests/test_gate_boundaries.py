@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import psycopg
-from hostile_fixture import AS_OF, DAY, Company, Expected, Fixture, event, good_company, uid
+from hostile_fixture import AS_OF, DAY, Company, Expected, Fixture, event, good_company, good_signal, uid
 from psycopg.types.json import Jsonb
 
 import support
@@ -40,16 +40,15 @@ class Scenario:
     fx: Fixture = field(default_factory=Fixture)
     history: list[dict] = field(default_factory=list)
     expected: dict[str, str] = field(default_factory=dict)
+    people: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def company(self, key: str, reason: str, dol_magnitude: int = 30) -> Company:
         """A good-profile company (DOL magnitude 30: band 3, score 46) expected at `reason`."""
         company = Company(key, f"{key.replace('_', ' ').title()} Inc.", Expected(reason, "CFO", 3))
         self.fx.companies[key] = company
         self.expected[key] = reason
-        good_company(self.fx, len(self.fx.companies), company)
-        if dol_magnitude != 30:
-            (dol,) = [r for r in self.fx.rows["dol.pressure_signals"] if r["signal_id"] == uid("signal", key, "DOL", 1)]
-            dol["magnitude"] = dol_magnitude
+        self.people[key] = good_company(self.fx, len(self.fx.companies), company)
+        good_signal(self.fx, company, "DOL")["magnitude"] = dol_magnitude
         return company
 
     def queued(self, company: Company, at, pressure_class: str = "COST_PRESSURE") -> None:
@@ -75,8 +74,8 @@ class Scenario:
         )
 
     def event(self, company: Company, event_type: str, at, **overrides: object) -> None:
-        email = f"blake.rivers@c{list(self.fx.companies).index(company.key) + 1}.example.com"
-        n = sum(1 for _ in self.fx.rows["execution.send_events"])
+        email = self.people[company.key]["CFO"]["email"]
+        n = len(self.fx.rows["execution.send_events"])
         self.fx.add("execution.send_events", event(company, email, event_type, at, 100 + n, **overrides))
 
     def override(self, company: Company, created_at, expires_at=None) -> None:
