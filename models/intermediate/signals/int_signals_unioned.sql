@@ -3,8 +3,7 @@
     valid rows plus the renewal and executive bridges. Rows dated after as_of do not exist
     for this run; a signal id delivered more than once, by one hub, several, or a hub and a
     bridge, counts once: the copy with the latest created_at, then the greatest magnitude
-    (RULES.md §1, §9). `is_active` is
-    detected_at <= as_of < expires_at.
+    (RULES.md §1, §9). `is_active` is detected_at <= as_of < expires_at.
 -#}
 with
 
