@@ -113,9 +113,18 @@ def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
     """`dbt source freshness` on the Execution Hub's feed, then the build (`build_args`,
     the dbt command first): a stale feed (unread unsubscribes) stops the run before
     anything is built or queued."""
-    freshness = ["source", "freshness", "--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)]
-    if not dbt_runner.run(freshness, check=False):
+    freshness = dbt_runner.freshness_outcome(
+        ["--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)]
+    )
+    if freshness == "stale":
         raise dbt_runner.DbtError(_stale_feed_message(dbt_vars.get("as_of")))
+    if freshness == "unchecked":
+        raise dbt_runner.DbtError(
+            "dbt source freshness could not check the Execution Hub's send_events feed (dbt's error is "
+            "above: e.g. execution.send_events missing or unreadable, or the connection lost). Nothing was "
+            "built or queued: without knowing that the hub's opt-outs have been read, nobody is mailed. "
+            "Fix that error and run again."
+        )
     dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)])
 
 

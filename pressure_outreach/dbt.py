@@ -8,11 +8,15 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from pressure_outreach import settings
 from pressure_outreach.settings import PROJECT_DIR
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
 
 # The advisory-lock key of run_lock, hashed by the server.
 RUN_LOCK_KEY = "pressure_outreach build"
@@ -39,16 +43,33 @@ def vars_arg(values: dict[str, object]) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
-def run(args: list[str], project_dir: Path = PROJECT_DIR, check: bool = True) -> bool:
-    """Run one dbt command in-process; return whether it succeeded."""
+def invoke(args: list[str], project_dir: Path = PROJECT_DIR) -> dbtRunnerResult:
+    """Run one dbt command in-process; dbt's own result (success, per-node results)."""
     from dbt.cli.main import dbtRunner
 
     ensure_profile(project_dir)
     full = [*args, "--project-dir", str(project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
-    result = dbtRunner().invoke(full)
-    if check and not result.success:
+    return dbtRunner().invoke(full)
+
+
+def run(args: list[str], project_dir: Path = PROJECT_DIR, check: bool = True) -> bool:
+    """Run one dbt command in-process; return whether it succeeded."""
+    success = bool(invoke(args, project_dir).success)
+    if check and not success:
         raise DbtError(f"dbt {' '.join(args)} failed")
-    return bool(result.success)
+    return success
+
+
+def freshness_outcome(args: list[str], project_dir: Path = PROJECT_DIR) -> str:
+    """`dbt source freshness` (`args` after those two words): "fresh"; "stale" when a
+    checked source is past its error_after and every check got an answer; "unchecked" when
+    dbt could not tell (the table missing or unreadable, a connection lost, a bad argument),
+    which says nothing about the feed's age."""
+    result = invoke(["source", "freshness", *args], project_dir)
+    if result.success:
+        return "fresh"
+    statuses = {str(node.status) for node in getattr(result.result, "results", None) or ()}
+    return "stale" if "error" in statuses and "runtime error" not in statuses else "unchecked"
 
 
 class BuildLockBusy(DbtError):

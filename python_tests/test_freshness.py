@@ -81,6 +81,30 @@ def test_the_production_command_says_why_a_stale_feed_stopped_it(built):
     assert support.table_checksums(built, GUARDED) == before
 
 
+def test_a_feed_that_cannot_be_checked_is_not_called_stale(built):
+    """dbt source freshness failing for another reason (here the table is gone) stops the
+    run too, but the message says the feed could not be checked, not that it is old."""
+    before = support.table_checksums(built, GUARDED)
+    with psycopg.connect(built.conninfo(), autocommit=True) as db:
+        db.execute(f"alter table {EVENTS} rename to send_events_away")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pressure_outreach", "build", "--as-of", T0.isoformat()],
+            capture_output=True,
+            text=True,
+            cwd=support.PROJECT_DIR,
+            env={**os.environ, **support.dbt_env(built)},
+        )
+    finally:
+        with psycopg.connect(built.conninfo(), autocommit=True) as db:
+            db.execute("alter table execution.send_events_away rename to send_events")
+    assert result.returncode == 1
+    assert "could not check the Execution Hub's send_events feed" in result.stderr, result.stderr
+    assert "is older than" not in result.stderr
+    assert "Nothing was built or queued" in result.stderr
+    assert support.table_checksums(built, GUARDED) == before
+
+
 def test_a_fresh_feed_lets_the_build_queue(built):
     as_of = T0 + timedelta(days=20)
     assert support.run_dbt(built, FRESHNESS, as_of, check=False).returncode != 0, "stale before the event"
