@@ -7,7 +7,9 @@
     var. `parts` names the tokenized templates (int_template_parts_tokenized). Each part's
     literal text is joined with its placeholder's value in a single pass, so a value is
     inserted as data and never read as a template again. An unknown placeholder renders
-    empty and is counted in `unresolved_placeholders`.
+    empty and is counted in `unresolved_placeholders`, and so is a part whose own text still
+    holds Jinja syntax this renderer does not know (`{{ name|title }}`, `{% if %}`, a
+    comment, a lone `{{` or `}}`): it would reach the recipient verbatim.
 -#}
 {% macro render_templates(messages, parts) -%}
     select
@@ -22,7 +24,9 @@
             filled.literal_text || coalesce(filled.placeholder_value, ''), '' order by filled.part_index
         ) filter (where filled.template_field = 'footer') as footer_text,
         count(*) filter (
-            where filled.placeholder_name is not null and filled.placeholder_value is null
+            where
+                filled.placeholder_name is not null and filled.placeholder_value is null
+                or filled.literal_text ~ {{ "'[{][{%#]|[}%#][}]'" }}
         ) as unresolved_placeholders
     from (
         select

@@ -42,13 +42,15 @@ class Scenario:
     expected: dict[str, str] = field(default_factory=dict)
     people: dict[str, dict[str, dict]] = field(default_factory=dict)
 
-    def company(self, key: str, reason: str, dol_magnitude: int = 30) -> Company:
-        """A good-profile company (DOL magnitude 30: band 3, score 46) expected at `reason`."""
+    def company(self, key: str, reason: str, dol_magnitude: int = 30, people_magnitude: int = 20) -> Company:
+        """A good-profile company (DOL 30, PEOPLE 20: band 3, score 46) expected at `reason`;
+        PEOPLE below 10 is inactive: the score is DOL's alone and NO_PEOPLE caps the band at 3."""
         company = Company(key, f"{key.replace('_', ' ').title()} Inc.", Expected(reason, "CFO", 3))
         self.fx.companies[key] = company
         self.expected[key] = reason
         self.people[key] = good_company(self.fx, len(self.fx.companies), company)
         good_signal(self.fx, company, "DOL")["magnitude"] = dol_magnitude
+        good_signal(self.fx, company, "PEOPLE")["magnitude"] = people_magnitude
         return company
 
     def queued(self, company: Company, at, pressure_class: str = "COST_PRESSURE") -> None:
@@ -188,6 +190,29 @@ def daily_limit() -> Scenario:
 def test_the_daily_limit_ranks_by_band_then_score_then_outreach_id_and_counts_today_only(conn_settings):
     scenario = daily_limit()
     with decided_at_as_of(conn_settings, scenario, "limit", {"daily_queue_limit": 4}) as reasons:
+        assert reasons == scenario.expected
+
+
+def band_before_score() -> Scenario:
+    s = Scenario()
+    # Two places (limit 3, one taken earlier today). Band 4 at score 66 comes before band-3
+    # companies that NO_PEOPLE holds at band 3 with higher scores (75, 70); among those the
+    # higher score wins, though its outreach_id is the largest.
+    s.company("band_4", "QUEUED", dol_magnitude=50)
+    s.company("capped_score_75", "QUEUED", dol_magnitude=75, people_magnitude=0)
+    s.company("capped_score_70", "DAILY_LIMIT", dol_magnitude=70, people_magnitude=0)
+    s.company("score_46", "DAILY_LIMIT")
+    s.queued(s.company("queued_earlier_today", "COOLING_OFF"), AS_OF - timedelta(hours=1))
+    return s
+
+
+def test_the_daily_limit_puts_band_before_score_and_score_before_outreach_id(conn_settings):
+    scenario = band_before_score()
+    ids = {key: company.outreach_id for key, company in scenario.fx.companies.items()}
+    # Decisive only if ranking by score alone, or by band then outreach_id, picks others.
+    band_3 = ("capped_score_75", "capped_score_70", "score_46")
+    assert min(band_3, key=ids.get) != "capped_score_75"
+    with decided_at_as_of(conn_settings, scenario, "band_first", {"daily_queue_limit": 3}) as reasons:
         assert reasons == scenario.expected
 
 

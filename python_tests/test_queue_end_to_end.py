@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 import support
+from pressure_outreach.dbt import PRODUCTION_BUILD_ARGS
 from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
@@ -96,8 +98,8 @@ def test_the_decision_log_gets_its_index_even_when_it_was_built_without_it(share
     with psycopg.connect(built.conninfo()) as db:
         db.execute("drop index execution.decision_log__decided_at_idx")
     assert support.query(built, DECISION_LOG_INDEXES) == []
-    support.run_dbt(built, ["build", "-s", "decision_log"], T0)
-    support.run_dbt(built, ["build", "-s", "decision_log"], T0)
+    support.run_dbt(built, ["build", "-s", "+decision_log"], T0)
+    support.run_dbt(built, ["build", "-s", "+decision_log"], T0)
     assert [d for (d,) in support.query(built, DECISION_LOG_INDEXES)] == indexed
     assert support.query(built, "select count(*) from execution.decision_log") == [(COMPANIES,)]
     assert queue_checksum(built) == before
@@ -148,6 +150,12 @@ def test_cool_down_then_requeue_within_touch_caps(built):
     after_31 = reasons(built, later)
     assert not any(after_31[oid] == "COOLING_OFF" for oid in first - queued(built, ten_days))
     assert first & queued(built, later), "some companies queued 31 days ago should be queued again"
+    # A one-day cool-down and no daily limit: companies queued at T0 and T0+31 get their third
+    # touch two days later, and band-3 companies (cap 3 per class in 365 days) stop there.
+    frequent = {**REPLAY, **ALL_ELIGIBLE, "cooling_off_days": 1}
+    for days in (33, 35):
+        support.run_dbt(built, ["build"], T0 + timedelta(days=days), extra_vars=frequent)
+    assert "TOUCH_CAP" in reasons(built, T0 + timedelta(days=35)).values()
     over_cap = support.query(
         built,
         f"""
@@ -161,12 +169,51 @@ def test_cool_down_then_requeue_within_touch_caps(built):
     assert over_cap == []
 
 
+def test_a_rerun_after_the_data_changed_adds_no_second_message(built):
+    """A run is its as_of: a build repeated at the same as_of after a late signal changed a
+    queued company's proof would render it a new message id. The invariant counts what the
+    first build of the run already queued, so the re-run fails instead of mailing the
+    company twice in one run, and the queue keeps its first message."""
+    (message_id, outreach_id, pressure_class) = support.query(
+        built, f"select message_id, outreach_id::text, pressure_class from {QUEUE} order by message_id limit 1"
+    )[0]
+    before = queue_checksum(built)
+    late = {
+        "signal_id": str(uuid.uuid4()),
+        "outreach_id": outreach_id,
+        "signal_type": "EMPLOYER_COST_RISING",
+        "pressure_domain": "STRUCTURAL_PRESSURE",
+        "pressure_class": pressure_class,
+        "signal_value": Jsonb({"evidence": "a late filing: premiums up 41%"}),
+        "magnitude": 100,
+        "detected_at": T0 - timedelta(hours=2),
+        "expires_at": T0 + timedelta(days=90),
+        "source_record_id": "late-filing",
+        "created_at": T0 - timedelta(hours=1),
+    }
+    with psycopg.connect(built.conninfo(), autocommit=True) as db:
+        db.execute(
+            f"insert into dol.pressure_signals ({', '.join(late)}) values ({', '.join(['%s'] * len(late))})",
+            tuple(late.values()),
+        )
+    result = support.run_dbt(built, ["build"], T0, check=False)
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert re.search(r"FAIL \d+ queued_one_message_per_company_within_daily_limit\b", result.stdout), result.stdout[
+        -3000:
+    ]
+    assert queue_checksum(built) == before
+    rendered = support.query(
+        built, "select message_id from analytics.int_messages_rendered where outreach_id = %s", (outreach_id,)
+    )
+    assert rendered and rendered[0][0] != message_id, "the late signal should have changed the company's message"
+
+
 def test_full_refresh_keeps_every_queued_row(shared_build):
     built = shared_build
     before = queue_checksum(built)
     support.run_dbt(built, ["build", "--full-refresh"], T0)
     assert queue_checksum(built) == before
-    support.run_dbt(built, ["run", "--full-refresh", "--select", "send_queue"], T0)
+    support.run_dbt(built, ["build", "--full-refresh", "--select", "+send_queue"], T0)
     assert queue_checksum(built) == before
 
 
@@ -209,17 +256,21 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
     assert replied[3] not in suppressed
     assert sent_only[3] not in suppressed
     gated = {
-        oid: (reason, email, cooling)
-        for oid, reason, email, cooling in support.query(
+        oid: (reason, email, cooling, is_suppressed)
+        for oid, reason, email, cooling, is_suppressed in support.query(
             built,
-            "select outreach_id::text, decision_reason, email_to, is_cooling_off from analytics.int_decisions_gated",
+            "select outreach_id::text, decision_reason, email_to, is_cooling_off, is_suppressed "
+            "from analytics.int_decisions_gated",
         )
     }
     earlier_gates = {"EXCLUDED", "KILL_SWITCH", "BAND_BELOW_3", "NO_VALID_PROOF", "NO_FILLED_SLOT", "EMAIL_NOT_READY"}
     same_address = [m for m in (bounced, unsubscribed) if gated[m[1]][1] == m[3]]
     assert same_address, "the suppressed people should still be the chosen recipients ten days later"
     for message in same_address:
+        assert gated[message[1]][3], f"{message[3]} should be suppressed"
         assert gated[message[1]][0] in earlier_gates | {"SUPPRESSED"}
+    # Cooling off too (queued ten days ago), yet the reason is the suppression: it comes first.
+    assert "SUPPRESSED" in {gated[m[1]][0] for m in same_address}
     assert gated[held_back][2], "a sent event five days ago must start the cool-down"
     assert gated[held_back][0] in earlier_gates | {"SUPPRESSED", "COOLING_OFF"}
     statuses = dict(support.query(built, "select message_id, latest_status from analytics.int_message_statuses"))
@@ -227,8 +278,10 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
     assert statuses[sent_only[0]] == "sent"
     assert statuses[bounced[0]] == "bounced"
 
+    # Past the cool-down, with no daily limit to hide behind: only the suppression holds them back.
     later = T0 + timedelta(days=40)
-    support.run_dbt(built, ["build"], later, extra_vars=REPLAY)
+    support.run_dbt(built, ["build"], later, extra_vars={**REPLAY, **ALL_ELIGIBLE})
+    assert "SUPPRESSED" in {reasons(built, later)[m[1]] for m in same_address}
     mailed_again = support.query(
         built, f"select count(*) from {QUEUE} where email_to in (%s, %s)", (bounced[3], unsubscribed[3])
     )
@@ -236,80 +289,171 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
 
 
 # Each invariant, broken on purpose: patches to a copy of the project (a gate removed, a
-# template made product-first, ...) that let a bad message reach int_messages_rendered.
+# template made product-first, ...) that let a bad message reach int_messages_rendered, and
+# the authorization test (tests/authorization/) that must fail on it. The production build
+# runs (no unit tests: several would catch a patched macro first), and `exclude` lists the
+# tests upstream of int_messages_rendered that would catch the patch first and skip the
+# invariant: each invariant is shown to hold the queue back on its own.
 GATES = "models/intermediate/gates/int_decisions_gated.sql"
 TEMPLATES = "seeds/message_templates.csv"
-VIOLATIONS: dict[str, list[tuple[str, str, str]]] = {
-    "band_below_3_forced_through": [
-        (GATES, "when identified.is_below_contact_band then 'BAND_BELOW_3'", ""),
-        (GATES, "when identified.lacks_valid_proof then 'NO_VALID_PROOF'", ""),
-    ],
-    "suppressed_address": [(GATES, "when identified.is_suppressed then 'SUPPRESSED'", "")],
-    "excluded_company": [(GATES, "when identified.is_excluded then 'EXCLUDED'", "")],
-    "kill_switch_ignored": [(GATES, "when identified.has_kill_switch then 'KILL_SWITCH'", "")],
-    "email_not_ready": [(GATES, "when identified.is_email_not_ready then 'EMAIL_NOT_READY'", "")],
-    "cool_down_ignored": [(GATES, "when identified.is_cooling_off then 'COOLING_OFF'", "")],
-    "daily_limit_ignored": [
-        (GATES, "case when daily_rank > daily_capacity then 'DAILY_LIMIT' else 'QUEUED' end", "'QUEUED'")
-    ],
-    "proof_line_off_format": [("macros/format_proof_line.sql", "' detected via '", "' seen via '")],
-    "template_opens_with_we_offer": [
-        (TEMPLATES, '"{{ first_name }}, ', '"We offer better benefits plans. {{ first_name }}, ')
-    ],
-    "urgency_below_band_5": [
-        (TEMPLATES, "What we are reading: {{ proof_line }}", "Act now. What we are reading: {{ proof_line }}")
-    ],
-    "unresolved_placeholder": [
-        (
-            TEMPLATES,
-            "What we are reading: {{ proof_line }}",
-            "What we are reading: {{ proof_line }} {{ account_manager }}",
-        )
-    ],
-    "footer_without_opt_out": [("seeds/message_footers.csv", "Opt out here: {{ unsubscribe_url }}", "Thanks.")],
-    "slot_not_the_waterfall_choice": [
-        ("macros/slot_waterfall_rank.sql", "else {{ fallback_order }}", "else -{{ fallback_order }}")
-    ],
-    "touch_cap_ignored": [
-        (GATES, "when identified.is_at_touch_cap then 'TOUCH_CAP'", ""),
-        ("seeds/band_thresholds.csv", "3,TARGETED,40,3", "3,TARGETED,40,1"),
-        ("seeds/band_thresholds.csv", "4,ENGAGED,60,5", "4,ENGAGED,60,1"),
-        ("seeds/band_thresholds.csv", "5,DIRECT,80,", "5,DIRECT,80,1"),
-    ],
-    "two_messages_for_one_company": [
-        (
-            "models/intermediate/messages/int_messages_rendered.sql",
-            "templates.version_rank = 1",
-            "templates.version_rank >= 1",
+
+
+@dataclass(frozen=True)
+class Violation:
+    patches: list[tuple[str, str, str]]
+    invariant: str
+    exclude: tuple[str, ...] = ()
+    # Gates that stop only a few companies: lift the daily limit so the violators surely reach the run.
+    all_eligible: bool = False
+    extra_vars: dict[str, object] = field(default_factory=dict)
+
+
+VIOLATIONS: dict[str, Violation] = {
+    "band_below_3_forced_through": Violation(
+        [
+            (GATES, "when identified.is_below_contact_band then 'BAND_BELOW_3'", ""),
+            (GATES, "when identified.lacks_valid_proof then 'NO_VALID_PROOF'", ""),
+        ],
+        "queued_band_is_at_least_3",
+        all_eligible=True,
+    ),
+    "suppressed_address": Violation(
+        [(GATES, "when identified.is_suppressed then 'SUPPRESSED'", "")],
+        "queued_recipient_is_ready_and_not_suppressed",
+        all_eligible=True,
+    ),
+    "excluded_company": Violation(
+        [(GATES, "when identified.is_excluded then 'EXCLUDED'", "")],
+        "queued_company_is_not_excluded_or_switched_off",
+        all_eligible=True,
+    ),
+    "kill_switch_ignored": Violation(
+        [(GATES, "when identified.has_kill_switch then 'KILL_SWITCH'", "")],
+        "queued_company_is_not_excluded_or_switched_off",
+        all_eligible=True,
+    ),
+    "email_not_ready": Violation(
+        [(GATES, "when identified.is_email_not_ready then 'EMAIL_NOT_READY'", "")],
+        "queued_recipient_is_ready_and_not_suppressed",
+        all_eligible=True,
+    ),
+    "cool_down_ignored": Violation(
+        [(GATES, "when identified.is_cooling_off then 'COOLING_OFF'", "")],
+        "queued_company_respects_cool_down_and_touch_caps",
+        all_eligible=True,
+    ),
+    "daily_limit_ignored": Violation(
+        [(GATES, "case when daily_rank > daily_capacity then 'DAILY_LIMIT' else 'QUEUED' end", "'QUEUED'")],
+        "queued_one_message_per_company_within_daily_limit",
+        extra_vars={"daily_queue_limit": 5},
+    ),
+    "daily_limit_ranked_backwards": Violation(
+        [
+            (
+                GATES,
+                "order by band desc, bit_score desc, outreach_id asc",
+                "order by band asc, bit_score asc, outreach_id asc",
+            )
+        ],
+        "queued_one_message_per_company_within_daily_limit",
+        extra_vars={"daily_queue_limit": 5},
+    ),
+    "proof_line_off_format": Violation(
+        [("macros/format_proof_line.sql", "' detected via '", "' seen via '")],
+        "queued_proof_is_valid_in_its_band_format",
+        exclude=("assert_proof_lines_match_their_band",),
+    ),
+    "proof_evidence_invented": Violation(
+        [("macros/format_proof_line.sql", "': ' || {{ primary_evidence }}", "': ' || 'costs are rising'")],
+        "queued_proof_is_valid_in_its_band_format",
+        exclude=("assert_proof_lines_match_their_band",),
+    ),
+    "template_opens_with_we_offer": Violation(
+        [(TEMPLATES, '"{{ first_name }}, ', '"We offer better benefits plans. {{ first_name }}, ')],
+        "queued_message_leads_with_pressure_not_product",
+    ),
+    "question_before_the_evidence": Violation(
+        [(TEMPLATES, '"{{ first_name }}, ', '"{{ first_name }}, is cost on your mind? ')],
+        "queued_message_leads_with_pressure_not_product",
+    ),
+    "urgency_below_band_5": Violation(
+        [(TEMPLATES, "What we are reading: {{ proof_line }}", "Act now. What we are reading: {{ proof_line }}")],
+        "queued_message_leads_with_pressure_not_product",
+        all_eligible=True,
+    ),
+    "unresolved_placeholder": Violation(
+        [
+            (
+                TEMPLATES,
+                "What we are reading: {{ proof_line }}",
+                "What we are reading: {{ proof_line }} {{ account_manager }}",
+            )
+        ],
+        "queued_message_is_fully_rendered_with_opt_out",
+        exclude=("expression_is_true_int_template_parts_tokenized_is_known_placeholder",),
+    ),
+    "jinja_filter_in_template": Violation(
+        [(TEMPLATES, "What we are reading: {{ proof_line }}", "What we are reading: {{ proof_line | upper }}")],
+        "queued_message_is_fully_rendered_with_opt_out",
+    ),
+    "footer_without_opt_out": Violation(
+        [("seeds/message_footers.csv", "Opt out here: {{ unsubscribe_url }}", "Thanks.")],
+        "queued_message_is_fully_rendered_with_opt_out",
+    ),
+    "slot_not_the_waterfall_choice": Violation(
+        [("macros/slot_waterfall_rank.sql", "else {{ fallback_order }}", "else -{{ fallback_order }}")],
+        "queued_slot_is_the_waterfall_choice",
+    ),
+    "touch_cap_ignored": Violation(
+        [
+            (GATES, "when identified.is_at_touch_cap then 'TOUCH_CAP'", ""),
+            ("seeds/band_thresholds.csv", "3,TARGETED,40,3", "3,TARGETED,40,1"),
+            ("seeds/band_thresholds.csv", "4,ENGAGED,60,5", "4,ENGAGED,60,1"),
+            ("seeds/band_thresholds.csv", "5,DIRECT,80,", "5,DIRECT,80,1"),
+        ],
+        "queued_company_respects_cool_down_and_touch_caps",
+        all_eligible=True,
+        # Past the cool-down, at the (lowered) touch cap.
+        extra_vars={"cooling_off_days": 5},
+    ),
+    "two_messages_for_one_company": Violation(
+        [
+            (
+                "models/intermediate/messages/int_messages_rendered.sql",
+                "templates.version_rank = 1",
+                "templates.version_rank >= 1",
+            ),
+            (
+                TEMPLATES,
+                "template_id,template_version,audience,pressure_class,subject,body\n",
+                "template_id,template_version,audience,pressure_class,subject,body\n"
+                'hr_deadline,2,HR,DEADLINE_PROXIMITY,Renewal,"{{ first_name }}, {{ company_name }} has {{ evidence }}. '
+                'What we are reading: {{ proof_line }}"\n',
+            ),
+        ],
+        "queued_one_message_per_company_within_daily_limit",
+        exclude=("unique_and_not_null_int_messages_rendered_outreach_id",),
+    ),
+    "inactive_signal_cited": Violation(
+        [
+            (
+                "models/intermediate/bands/int_domain_signals_aggregated.sql",
+                "    where is_active\n",
+                "    where true\n",
+            ),
+            (
+                GATES,
+                "not coalesce(proofs.is_proof_formed and proofs.is_valid_at_as_of, false) as lacks_valid_proof",
+                "not coalesce(proofs.is_proof_formed, false) as lacks_valid_proof",
+            ),
+        ],
+        "queued_proof_is_valid_in_its_band_format",
+        exclude=(
+            "assert_proof_lines_match_their_band",
+            "expression_is_true_int_proof_lines_formed_valid_until__valid_until_generated_at",
         ),
-        (
-            TEMPLATES,
-            "template_id,template_version,audience,pressure_class,subject,body\n",
-            "template_id,template_version,audience,pressure_class,subject,body\n"
-            'hr_deadline,2,HR,DEADLINE_PROXIMITY,Renewal,"{{ first_name }}, {{ company_name }} has {{ evidence }}. '
-            'What we are reading: {{ proof_line }}"\n',
-        ),
-    ],
-    "inactive_signal_cited": [
-        ("models/intermediate/bands/int_domain_signals_aggregated.sql", "    where is_active\n", "    where true\n"),
-        (
-            GATES,
-            "not coalesce(proofs.is_proof_formed and proofs.is_valid_at_as_of, false) as lacks_valid_proof",
-            "not coalesce(proofs.is_proof_formed, false) as lacks_valid_proof",
-        ),
-    ],
-}
-# Gates that stop only a few companies: lift the daily limit so the violators surely reach the run.
-NEEDS_ALL_ELIGIBLE = {
-    "band_below_3_forced_through",
-    "suppressed_address",
-    "excluded_company",
-    "kill_switch_ignored",
-    "email_not_ready",
-    "cool_down_ignored",
-    "urgency_below_band_5",
-    "touch_cap_ignored",
-    "inactive_signal_cited",
+        all_eligible=True,
+    ),
 }
 
 
@@ -342,20 +486,52 @@ def patched_project(tmp_path: Path, patches: list[tuple[str, str, str]]) -> Path
 @pytest.mark.parametrize("violation", sorted(VIOLATIONS))
 def test_a_failing_invariant_leaves_the_queue_untouched(shared_build, tmp_path, violation):
     built = shared_build
-    project = patched_project(tmp_path, VIOLATIONS[violation])
+    case = VIOLATIONS[violation]
+    project = patched_project(tmp_path, case.patches)
     as_of = T0 + timedelta(days=10)
-    extra = {**REPLAY, **(ALL_ELIGIBLE if violation in NEEDS_ALL_ELIGIBLE else {})}
-    if violation == "daily_limit_ignored":
-        extra = {**REPLAY, "daily_queue_limit": 5}
-    if violation == "touch_cap_ignored":  # past the cool-down, at the (lowered) touch cap
-        extra["cooling_off_days"] = 5
+    extra = {**REPLAY, **(ALL_ELIGIBLE if case.all_eligible else {}), **case.extra_vars}
     before = queue_checksum(built)
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
-    result = support.run_dbt(built, ["build"], as_of, check=False, project_dir=project, extra_vars=extra)
+    build = [*PRODUCTION_BUILD_ARGS, *(["--exclude", *case.exclude] if case.exclude else [])]
+    result = support.run_dbt(built, build, as_of, check=False, project_dir=project, extra_vars=extra)
     assert result.returncode != 0, f"{violation}: the build should have failed\n{result.stdout[-3000:]}"
+    assert re.search(rf"FAIL \d+ {case.invariant}\b", result.stdout), (
+        f"{violation}: {case.invariant} should have failed\n{result.stdout[-3000:]}"
+    )
     assert re.search(r"SKIP relation \S*send_queue", result.stdout), "send_queue should have been skipped"
     assert queue_checksum(built) == before
     assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
+
+
+def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp_path):
+    """After a build whose invariant failed, int_messages_rendered still holds the rejected
+    messages: a narrower command (the queue alone, or a build leaving an invariant out) is
+    stopped by queue_guard before it appends them, the queue and the decision log alike."""
+    built = shared_build
+    case = VIOLATIONS["suppressed_address"]
+    project = patched_project(tmp_path, case.patches)
+    as_of = T0 + timedelta(days=10)
+    extra = {**REPLAY, **ALL_ELIGIBLE}
+    before = queue_checksum(built)
+    (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
+    failed = support.run_dbt(built, ["build"], as_of, check=False, project_dir=project, extra_vars=extra)
+    assert re.search(rf"FAIL \d+ {case.invariant}\b", failed.stdout), failed.stdout[-3000:]
+    narrower = {
+        "run": ["run", "--select", "send_queue", "decision_log"],
+        "build of the marts alone": ["build", "--select", "send_queue", "decision_log"],
+        "build without the invariant": ["build", "--exclude", case.invariant],
+    }
+    for label, command in narrower.items():
+        result = support.run_dbt(built, command, as_of, check=False, project_dir=project, extra_vars=extra)
+        assert result.returncode != 0, f"{label}: should have been stopped\n{result.stdout[-3000:]}"
+        for mart in ("send_queue", "decision_log"):
+            assert re.search(rf"execution\.{mart} is appended only by a dbt build that also runs", result.stdout), (
+                f"{label}: {mart}\n{result.stdout[-3000:]}"
+            )
+        if label == "build without the invariant":
+            assert f"would append without {case.invariant}." in result.stdout
+        assert queue_checksum(built) == before, label
+        assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows, label
 
 
 def test_an_empty_postal_address_stops_the_build_before_the_queue(shared_build):
@@ -371,12 +547,15 @@ def test_an_empty_postal_address_stops_the_build_before_the_queue(shared_build):
 @pytest.mark.parametrize("value", ["ten", 0, 10_001, 2.5])
 def test_a_bad_analyze_statistics_target_stops_the_build_before_the_queue(shared_build, value):
     """The ANALYZE post-hook (macros/analyze_after_build.sql) refuses a sample size that is
-    not a whole number PostgreSQL accepts, rather than analysing with 0 or a rounded value,
-    and the table it was written for is rolled back with the rest of its transaction: the
-    decisions table still holds the first build's instant."""
+    not a whole number PostgreSQL accepts, rather than analysing with 0 or a rounded value.
+    The first tables fail on it and are rolled back with the rest of their transaction (a
+    staging table keeps its storage: the table of the build before), and everything
+    downstream, the queue included, is skipped."""
     built = shared_build
     before = queue_checksum(built)
-    decided = support.query(built, f"select distinct decided_at from {built.schema}.int_decisions_gated")
+    staging = f"{built.schema}.stg_outreach__companies"
+    storage = f"select relfilenode from pg_class where oid = '{staging}'::regclass"
+    (kept,) = support.query(built, storage)[0]
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
     as_of = T0 + timedelta(days=11)
     result = support.run_dbt(
@@ -385,7 +564,8 @@ def test_a_bad_analyze_statistics_target_stops_the_build_before_the_queue(shared
     assert result.returncode != 0
     assert "var analyze_statistics_target must be null or a whole number from 1 to 10000" in result.stdout
     assert f"got {value}" in result.stdout
+    assert re.search(r"ERROR creating sql table model \S*stg_outreach__companies", result.stdout), result.stdout[-3000:]
+    assert support.query(built, storage)[0][0] == kept, "the failed staging table was not rolled back"
     assert re.search(r"SKIP relation \S*send_queue", result.stdout), "send_queue should have been skipped"
     assert queue_checksum(built) == before
     assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
-    assert support.query(built, f"select distinct decided_at from {built.schema}.int_decisions_gated") == decided

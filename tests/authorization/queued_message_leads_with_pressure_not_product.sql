@@ -125,7 +125,7 @@ violations as (
     from framing
     where
         opening is null
-        or strpos(opening, '. ') > 0
+        or opening ~ '[.!?]([[:space:]]|$)'
         or evidence_position = 0
 
 )

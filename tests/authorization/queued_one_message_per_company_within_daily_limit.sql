@@ -2,7 +2,15 @@
     Invariant: exactly one message per company in a run, unique message ids, and the day's
     messages (this run's plus those queued earlier the same as_of day) within the daily limit.
     When the earlier ones already reach it (the limit was lowered during the day, or a run
-    used a higher one), this run may add none; adding none is never a violation.
+    used a higher one), this run may add none; adding none is never a violation. The places
+    go in RULES §5.11's order: no company held back at DAILY_LIMIT ranks above a queued one
+    (band desc, BIT score desc, outreach_id), compared as the strongest held back against
+    the weakest queued.
+
+    A run is its as_of: the messages an earlier build with the same as_of already queued
+    belong to it. A re-run after the data changed (a late signal, a new proof) would render
+    other message ids for some companies and append a second message to them, or more
+    than the day's limit; it fails here instead, and a later as_of queues them.
 -#}
 with
 
@@ -10,8 +18,90 @@ messages as (
 
     select
         message_id,
-        outreach_id
+        outreach_id,
+        band,
+        bit_score
     from {{ ref('int_messages_rendered') }}
+
+),
+
+held_back as (
+
+    select
+        outreach_id,
+        band,
+        bit_score
+    from {{ ref('int_decisions_gated') }}
+    where decision_reason = 'DAILY_LIMIT'
+
+),
+
+weakest_queued as (
+
+    select
+        outreach_id,
+        band,
+        bit_score
+    from messages
+    order by band asc, bit_score asc, outreach_id desc
+    limit 1
+
+),
+
+strongest_held_back as (
+
+    select
+        outreach_id,
+        band,
+        bit_score
+    from held_back
+    order by band desc, bit_score desc, outreach_id asc
+    limit 1
+
+),
+
+out_of_order as (
+
+    select strongest_held_back.outreach_id
+    from strongest_held_back
+    cross join weakest_queued
+    where
+        (strongest_held_back.band, strongest_held_back.bit_score, weakest_queued.outreach_id)
+        > (weakest_queued.band, weakest_queued.bit_score, strongest_held_back.outreach_id)
+
+),
+
+queued_this_run as (
+
+    {{ queue_history(['message_id', 'outreach_id'], this_run=true) }}
+
+),
+
+new_messages as (
+
+    select
+        message_id,
+        outreach_id
+    from messages
+    where not exists (
+            select 1
+            from queued_this_run
+            where queued_this_run.message_id = messages.message_id
+        )
+
+),
+
+run_messages as (
+
+    select
+        message_id,
+        outreach_id
+    from messages
+    union
+    select
+        message_id,
+        outreach_id
+    from queued_this_run
 
 ),
 
@@ -32,11 +122,12 @@ earlier_today as (
 per_company as (
 
     select
-        outreach_id,
-        count(*) as messages
-    from messages
-    group by outreach_id
-    having count(*) > 1
+        run_messages.outreach_id,
+        count(distinct run_messages.message_id) as messages
+    from run_messages
+    where run_messages.outreach_id in (select new_messages.outreach_id from new_messages)
+    group by run_messages.outreach_id
+    having count(distinct run_messages.message_id) > 1
 
 ),
 
@@ -54,13 +145,15 @@ per_message as (
 over_limit as (
 
     select count(*) as messages
-    from messages
-    having count(*) > greatest({{ var('daily_queue_limit') }} - (select earlier_today.messages from earlier_today), 0)
+    from run_messages
+    having
+        count(*) > greatest({{ var('daily_queue_limit') }} - (select earlier_today.messages from earlier_today), 0)
+        and exists (select 1 from new_messages)
 
 )
 
 select
-    'company with several messages' as violation,
+    'company with several messages in this run' as violation,
     cast(outreach_id as text) as subject
 from per_company
 union all
@@ -73,3 +166,8 @@ select
     'daily limit exceeded' as violation,
     cast(messages as text) as subject
 from over_limit
+union all
+select
+    'held back at the daily limit above a queued company' as violation,
+    cast(outreach_id as text) as subject
+from out_of_order

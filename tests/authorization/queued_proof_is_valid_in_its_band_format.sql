@@ -1,7 +1,9 @@
 {#-
     Invariant: every queued message carries a proof line in its band's format, valid after
     as_of, citing the domains its band requires (band 4: DOL and PEOPLE; band 5: all three
-    and a decision window), and every cited signal is active at as_of.
+    and a decision window), in the company's primary pressure class. Every cited signal is
+    the company's own (RULES §3: never copied from another company), active at as_of, and
+    its evidence is quoted in the proof line (never invented).
 -#}
 with
 
@@ -9,6 +11,7 @@ messages as (
 
     select
         message_id,
+        outreach_id,
         band,
         pressure_class,
         proof_line,
@@ -25,8 +28,19 @@ signals as (
 
     select
         signal_id,
+        outreach_id,
+        evidence,
         is_active
     from {{ ref('int_signals_unioned') }}
+
+),
+
+bands as (
+
+    select
+        outreach_id,
+        primary_class
+    from {{ ref('int_company_bands_scored') }}
 
 ),
 
@@ -34,19 +48,24 @@ cited as (
 
     select
         messages.message_id,
+        messages.outreach_id,
+        messages.proof_line,
         cited_ids.signal_id
     from messages
     cross join lateral unnest(messages.cited_signal_ids) as cited_ids (signal_id)
 
 ),
 
-inactive_citations as (
+bad_citations as (
 
     select cited.message_id
     from cited
     left join signals
         on cited.signal_id = signals.signal_id
-    where not coalesce(signals.is_active, false)
+    where
+        not coalesce(signals.is_active, false)
+        or signals.outreach_id is distinct from cited.outreach_id
+        or coalesce(strpos(cited.proof_line, signals.evidence), 0) = 0
 
 )
 
@@ -55,10 +74,13 @@ select
     messages.band,
     messages.proof_line
 from messages
+left join bands
+    on messages.outreach_id = bands.outreach_id
 where
     not coalesce({{ proof_line_matches_band('band', 'pressure_class', 'proof_line', 'decision_window_days') }}, false)
     or not coalesce({{ proof_sources_match_band('band', 'proof_sources') }}, false)
     or not coalesce(messages.proof_valid_until > messages.queued_at, false)
     or (messages.band = 5 and messages.decision_window_days is null)
     or coalesce(cardinality(messages.cited_signal_ids), 0) = 0
-    or messages.message_id in (select inactive_citations.message_id from inactive_citations)
+    or messages.pressure_class is distinct from bands.primary_class
+    or messages.message_id in (select bad_citations.message_id from bad_citations)

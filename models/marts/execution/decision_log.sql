@@ -20,7 +20,7 @@
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='fail',
-        pre_hook="{{ lock_for_append(this) }}",
+        pre_hook=["{{ queue_guard() }}", "{{ lock_for_append(this) }}"],
         post_hook="{{ ensure_index(this, ['decided_at']) }}"
     )
 }}

@@ -11,6 +11,10 @@
     rows are selected, so a second build with the same as_of waits until the first has
     committed, then finds its messages already queued and appends nothing
     (python_tests/test_faults.py).
+
+    Only a dbt build that runs the authorization invariants appends: the pre-hook
+    queue_guard stops `dbt run -s send_queue` and any build that leaves one of them out
+    (macros/queue_guard.sql).
 -#}
 -- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
 -- failing test hold back only models downstream of everything the test reads, so the
@@ -24,7 +28,7 @@
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='fail',
-        pre_hook="{{ lock_for_append(this) }}"
+        pre_hook=["{{ queue_guard() }}", "{{ lock_for_append(this) }}"]
     )
 }}
 
