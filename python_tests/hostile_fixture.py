@@ -116,6 +116,8 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("name_in_first_name", "Lee", Expected("QUEUED", "CFO", 3)),
     ("bridge_id_from_hub", "Rowan Derived Twice LLC", Expected("QUEUED", "CFO", 3)),
     ("dup_signal_across_hubs", "Holly Two Hubs Inc.", Expected("QUEUED", "CFO", 3)),
+    ("huge_evidence", "Baobab Long Filings Ltd.", Expected("QUEUED", "CFO", 3)),
+    ("bad_later_copy", "Chestnut Late Copies Co.", Expected("QUEUED", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -601,6 +603,33 @@ def _infinite_dates(fx: Fixture, number: int, company: Company, people: dict) ->
         )
 
 
+def huge_evidence() -> str:
+    """Two million characters that do not compress (hex of a hash chain): a b-tree index, a
+    varchar or a sort key on the evidence's path would stop the build ("index row size
+    exceeds"), where a repeated character would compress and slip through."""
+    links = [hashlib.sha256(b"hostile/huge_evidence").hexdigest()]
+    while len(links) * 64 < 2_000_000:
+        links.append(hashlib.sha256(links[-1].encode()).hexdigest())
+    return "premiums up 30%: " + "".join(links)
+
+
+def _huge_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # RULES sets no length on evidence: the proof line and the message carry it whole.
+    good_signal(fx, company, "DOL")["signal_value"] = {"evidence": huge_evidence()}
+
+
+def _bad_later_copy(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # RULES §9: bad rows are quarantined before duplicate ids are resolved. Later copies of the
+    # good DOL and PEOPLE signals are bad rows; resolved first, the latest copy would win and
+    # then be quarantined, taking the good signal with it (no DOL: band 2, no message).
+    for domain, reason, bad in (
+        ("DOL", "MAGNITUDE_OUT_OF_RANGE", {"magnitude": 140}),
+        ("PEOPLE", "MISSING_EVIDENCE", {"signal_value": {"evidence": " "}}),
+    ):
+        good = good_signal(fx, company, domain)
+        fx.add(SIGNALS[domain], dict(good, created_at=good["created_at"] + DAY, **bad), (REJECTED, reason))
+
+
 def _orphans(fx: Fixture) -> None:
     """Rows about a company the spine does not know."""
     ghost = Company("ghost", "Ghost Co.", Expected("QUEUED", None, 0))
@@ -639,4 +668,6 @@ PLANTERS = {
     "name_in_first_name": _name_in_first_name,
     "bridge_id_from_hub": _bridge_id_from_hub,
     "dup_signal_across_hubs": _dup_signal_across_hubs,
+    "huge_evidence": _huge_evidence,
+    "bad_later_copy": _bad_later_copy,
 }

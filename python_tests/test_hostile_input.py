@@ -142,3 +142,12 @@ def test_data_in_a_message_is_not_mistaken_for_its_framing(built, fixture_data):
     assert initialled.startswith("J. Robert, "), initialled[:80]
     pressing = bodies[fixture_data.companies["pressing_evidence"].outreach_id]
     assert "renew immediately. Our platform costs rose 30%" in pressing, pressing[:200]
+
+
+def test_two_million_characters_of_evidence_are_queued_whole(built, fixture_data):
+    evidence = hostile_fixture.huge_evidence()
+    oid = fixture_data.companies["huge_evidence"].outreach_id
+    ((proof_line, body),) = support.query(
+        built, "select proof_line, body from execution.send_queue where outreach_id = %s", (oid,)
+    )
+    assert evidence in proof_line and evidence in body, (len(proof_line), len(body))
