@@ -60,8 +60,9 @@ def company(draw) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {"outreach.outreach": [{"outreach_id": oid}]}
     for hub in DOMAINS:
         drawn = draw(st.lists(signal(oid, hub), max_size=4))
-        if drawn and draw(st.booleans()):  # the same signal delivered twice
-            drawn.append({**drawn[0], "magnitude": draw(st.integers(0, 100)), "created_at": drawn[0]["created_at"]})
+        if drawn and draw(st.booleans()):  # the same signal delivered twice: the latest copy wins
+            created = drawn[0]["created_at"] + timedelta(hours=draw(st.sampled_from([0, -48, -1, 1, 48])))
+            drawn.append({**drawn[0], "magnitude": draw(st.integers(0, 100)), "created_at": created})
         rows[f"{hub}.pressure_signals"] = drawn
     rows["outreach.dol"] = [
         {
@@ -136,9 +137,12 @@ def property_db(conn_settings):
         yield scratch
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each draw costs one dbt run (seconds), so the draws are few and wide: companies are decided
+# independently up to the chosen slot, and up to 40 of them per draw give a few hundred random
+# companies per test run where 12 per draw gave a few dozen.
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    companies=st.lists(company(), min_size=1, max_size=12, unique_by=lambda c: c["outreach.outreach"][0]["outreach_id"])
+    companies=st.lists(company(), min_size=1, max_size=40, unique_by=lambda c: c["outreach.outreach"][0]["outreach_id"])
 )
 def test_small_random_companies_agree(property_db, companies):
     write(property_db, companies)
