@@ -115,7 +115,9 @@ def test_smoke_measures_every_scale_with_sane_numbers(smoke):
 
 @pytest.mark.slow
 def test_smoke_baseline_decides_like_the_set_based_build_and_leaves_the_queue(smoke):
-    for s in measured(smoke["report"]):
+    scales = measured(smoke["report"])
+    assert len(scales) == len(bench.SMOKE_SCALES)
+    for s in scales:
         b, pc = s["baseline"], s["per_company"]
         assert b["sample_size"] == bench.SMOKE_BASELINE_SAMPLE
         assert b["companies"] == s["companies"]
@@ -125,6 +127,8 @@ def test_smoke_baseline_decides_like_the_set_based_build_and_leaves_the_queue(sm
         agreement = b["agreement_with_set_based"]
         assert agreement["compared"] == b["sample_size"]
         assert agreement["agreeing"] == agreement["compared"], agreement["examples"]
+        # at the smoke scales the sample holds queued companies: their rows are compared too
+        assert agreement["queue_rows_in_both"] > 0
         assert agreement["queue_rows_identical"] == agreement["queue_rows_in_both"]
         assert b["real_queue_untouched"] is True
         assert pc["set_based_full_build_us"] > 0 and pc["set_based_models_us"] > 0 and pc["baseline_us"] > 0

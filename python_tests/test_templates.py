@@ -93,7 +93,7 @@ def test_python_renderer_reproduces_every_queued_message(demo_db):
     rows = support.query(
         demo_db,
         """
-        select m.message_id, m.template_id, m.company_name, m.first_name, m.proof_line, m.evidence, m.subject, m.body
+        select m.message_id, m.template_id, q.company_name, m.first_name, q.proof_line, m.evidence, q.subject, q.body
         from analytics.int_messages_rendered as m
         join execution.send_queue as q on q.message_id = m.message_id
         """,
