@@ -29,14 +29,16 @@
                 {%- do left_out.append(node.name) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- if not guards or flags.WHICH != 'build' or left_out -%}
+        {#- dbt retry runs as the command it retries (flags.WHICH), with a selection of its own -#}
+        {%- set command = invocation_args_dict.get('which', flags.WHICH) -%}
+        {%- if not guards or command != 'build' or left_out -%}
             {{ exceptions.raise_compiler_error(
                 this.schema ~ "." ~ this.identifier ~ " is appended only by a dbt build that also runs the tests guarding it"
-                ~ " (tag:queue_guard, " ~ guards | length ~ " tests); this `dbt " ~ flags.WHICH ~ "` would"
+                ~ " (tag:queue_guard, " ~ guards | length ~ " tests); this `dbt " ~ command ~ "` would"
                 ~ " append without "
-                ~ (left_out | join(', ') if flags.WHICH == 'build' and left_out else 'them')
+                ~ (left_out | join(', ') if command == 'build' and left_out else 'them')
                 ~ ". Nothing was appended. Run `python -m pressure_outreach build`, or `dbt build` with a"
-                ~ " selection that includes them, e.g. `dbt build --select +send_queue`."
+                ~ " selection that includes them, e.g. `dbt build --select +send_queue +decision_log`."
             ) }}
         {%- endif -%}
     {%- endif -%}

@@ -169,6 +169,17 @@ def test_cool_down_then_requeue_within_touch_caps(built):
     assert over_cap == []
 
 
+def invariant_violations(conn, invariant: str) -> set[tuple[str, str]]:
+    """The rows an authorization test returned in the last build against `conn`: its
+    compiled SQL (written by that build) run again on the tables it read."""
+    compiled = support.PROJECT_DIR / "target" / "pytest" / conn.database / "compiled" / "pressure_outreach"
+    sql = (compiled / "tests" / "authorization" / f"{invariant}.sql").read_text(encoding="utf-8")
+    return {(str(violation), str(subject)) for violation, subject in support.query(conn, sql)}
+
+
+ONE_PER_COMPANY = "queued_one_message_per_company_within_daily_limit"
+
+
 def test_a_rerun_after_the_data_changed_adds_no_second_message(built):
     """A run is its as_of: a build repeated at the same as_of after a late signal changed a
     queued company's proof would render it a new message id. The invariant counts what the
@@ -196,16 +207,44 @@ def test_a_rerun_after_the_data_changed_adds_no_second_message(built):
             f"insert into dol.pressure_signals ({', '.join(late)}) values ({', '.join(['%s'] * len(late))})",
             tuple(late.values()),
         )
+    (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
     result = support.run_dbt(built, ["build"], T0, check=False)
     assert result.returncode != 0, result.stdout[-3000:]
-    assert re.search(r"FAIL \d+ queued_one_message_per_company_within_daily_limit\b", result.stdout), result.stdout[
-        -3000:
-    ]
+    assert re.search(rf"FAIL \d+ {ONE_PER_COMPANY}\b", result.stdout), result.stdout[-3000:]
+    violations = invariant_violations(built, ONE_PER_COMPANY)
+    assert ("company with several messages in this run", outreach_id) in violations, violations
+    assert ("not the message this run decided for the company", outreach_id) in violations, violations
     assert queue_checksum(built) == before
+    assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
     rendered = support.query(
         built, "select message_id from analytics.int_messages_rendered where outreach_id = %s", (outreach_id,)
     )
     assert rendered and rendered[0][0] != message_id, "the late signal should have changed the company's message"
+
+
+def test_a_rerun_with_a_higher_limit_queues_nobody_the_run_held_back(built):
+    """The run at T0 held companies back at DAILY_LIMIT and logged it. Repeated at T0 with a
+    higher limit, it would queue them while the decision log (which keeps a run's first
+    decision) still says DAILY_LIMIT: the invariant fails, nothing is appended."""
+    held_back = {
+        oid
+        for (oid,) in support.query(
+            built,
+            "select outreach_id::text from execution.decision_log where decided_at = %s and decision_reason = 'DAILY_LIMIT'",
+            (T0,),
+        )
+    }
+    assert held_back
+    before = queue_checksum(built)
+    (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
+    result = support.run_dbt(built, ["build"], T0, check=False, extra_vars=ALL_ELIGIBLE)
+    assert re.search(rf"FAIL \d+ {ONE_PER_COMPANY}\b", result.stdout), result.stdout[-3000:]
+    violations = invariant_violations(built, ONE_PER_COMPANY)
+    decided_otherwise = {subject for violation, subject in violations if violation.startswith("not the message")}
+    assert decided_otherwise and decided_otherwise <= held_back, violations
+    assert not any(violation == "daily limit exceeded" for violation, _ in violations), violations
+    assert queue_checksum(built) == before
+    assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
 
 
 def test_full_refresh_keeps_every_queued_row(shared_build):

@@ -165,7 +165,7 @@ def test_bi_reads_the_reporting_marts_only(built, roles):
 def test_grants_survive_a_full_refresh_and_cover_new_reporting_tables(built, roles):
     names, logins = roles
     builder = replace(built, user=logins["builder_role"])
-    support.run_dbt(builder, ["build", "--full-refresh", "--exclude", "resource_type:test"], T0, extra_vars=names)
+    support.run_dbt(builder, ["build", "--full-refresh"], T0, extra_vars=names)
     assert _allowed(built, logins["execution_hub_role"], f"select count(*) from {QUEUE}")
     for mart in _reporting_marts(built):
         assert _allowed(built, logins["bi_role"], f"select * from {mart}"), mart

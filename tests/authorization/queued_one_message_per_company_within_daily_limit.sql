@@ -7,10 +7,13 @@
     (band desc, BIT score desc, outreach_id), compared as the strongest held back against
     the weakest queued.
 
-    A run is its as_of: the messages an earlier build with the same as_of already queued
-    belong to it. A re-run after the data changed (a late signal, a new proof) would render
-    other message ids for some companies and append a second message to them, or more
-    than the day's limit; it fails here instead, and a later as_of queues them.
+    A run is its as_of: the messages and decisions an earlier build with the same as_of
+    already wrote belong to it. A re-run after the data or the vars changed (a late signal,
+    a higher limit) would render messages that run did not decide: a second message for a
+    company, more than the day's limit, or a message for a company the decision log says
+    was not queued (the log keeps a run's first decision). It fails here instead, and a
+    later as_of queues them. A message the log decided QUEUED with this very message_id
+    passes: an earlier build of the run was killed between the log and the queue.
 -#}
 with
 
@@ -91,6 +94,24 @@ new_messages as (
 
 ),
 
+decided_this_run as (
+
+    {{ decision_log_history(['outreach_id', 'decision_reason', 'message_id'], this_run=true) }}
+
+),
+
+decided_otherwise as (
+
+    select new_messages.outreach_id
+    from new_messages
+    inner join decided_this_run
+        on new_messages.outreach_id = decided_this_run.outreach_id
+    where
+        decided_this_run.decision_reason != 'QUEUED'
+        or decided_this_run.message_id is distinct from new_messages.message_id
+
+),
+
 run_messages as (
 
     select
@@ -166,6 +187,11 @@ select
     'daily limit exceeded' as violation,
     cast(messages as text) as subject
 from over_limit
+union all
+select
+    'not the message this run decided for the company' as violation,
+    cast(outreach_id as text) as subject
+from decided_otherwise
 union all
 select
     'held back at the daily limit above a queued company' as violation,

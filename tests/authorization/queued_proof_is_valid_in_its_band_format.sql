@@ -3,7 +3,8 @@
     as_of, citing the domains its band requires (band 4: DOL and PEOPLE; band 5: all three
     and a decision window), in the company's primary pressure class. Every cited signal is
     the company's own (RULES §3: never copied from another company), active at as_of, and
-    its evidence is quoted in the proof line (never invented).
+    its evidence is the proof's evidence for the signal's domain and is quoted in the proof
+    line (never invented, never moved to another domain).
 -#}
 with
 
@@ -16,6 +17,7 @@ messages as (
         pressure_class,
         proof_line,
         proof_sources,
+        proof_evidence,
         cited_signal_ids,
         proof_valid_until,
         decision_window_days,
@@ -29,6 +31,7 @@ signals as (
     select
         signal_id,
         outreach_id,
+        signal_domain,
         evidence,
         is_active
     from {{ ref('int_signals_unioned') }}
@@ -50,6 +53,7 @@ cited as (
         messages.message_id,
         messages.outreach_id,
         messages.proof_line,
+        messages.proof_evidence,
         cited_ids.signal_id
     from messages
     cross join lateral unnest(messages.cited_signal_ids) as cited_ids (signal_id)
@@ -66,6 +70,7 @@ bad_citations as (
         not coalesce(signals.is_active, false)
         or signals.outreach_id is distinct from cited.outreach_id
         or coalesce(strpos(cited.proof_line, signals.evidence), 0) = 0
+        or (cited.proof_evidence ->> signals.signal_domain) is distinct from signals.evidence
 
 )
 
