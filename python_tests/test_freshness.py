@@ -50,6 +50,17 @@ def add_event(conn, at) -> None:
         )
 
 
+def production_build(conn, as_of) -> subprocess.CompletedProcess[str]:
+    """`python -m pressure_outreach build` (freshness check, then the build) against `conn`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pressure_outreach", "build", "--as-of", as_of.isoformat()],
+        capture_output=True,
+        text=True,
+        cwd=support.PROJECT_DIR,
+        env={**os.environ, **support.dbt_env(conn)},
+    )
+
+
 def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(built):
     as_of = T0 + timedelta(days=10)
     assert as_of - latest_event(built, as_of) > timedelta(hours=72)
@@ -66,13 +77,7 @@ def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(bui
 def test_the_production_command_says_why_a_stale_feed_stopped_it(built):
     as_of = T0 + timedelta(days=10)
     before = support.table_checksums(built, GUARDED)
-    result = subprocess.run(
-        [sys.executable, "-m", "pressure_outreach", "build", "--as-of", as_of.isoformat()],
-        capture_output=True,
-        text=True,
-        cwd=support.PROJECT_DIR,
-        env={**os.environ, **support.dbt_env(built)},
-    )
+    result = production_build(built, as_of)
     assert result.returncode == 1
     newest = latest_event(built, as_of).astimezone(UTC)
     assert "the Execution Hub's send_events feed is older than the send_events_max_age_hours var" in result.stderr
@@ -88,13 +93,7 @@ def test_a_feed_that_cannot_be_checked_is_not_called_stale(built):
     with psycopg.connect(built.conninfo(), autocommit=True) as db:
         db.execute(f"alter table {EVENTS} rename to send_events_away")
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "pressure_outreach", "build", "--as-of", T0.isoformat()],
-            capture_output=True,
-            text=True,
-            cwd=support.PROJECT_DIR,
-            env={**os.environ, **support.dbt_env(built)},
-        )
+        result = production_build(built, T0)
     finally:
         with psycopg.connect(built.conninfo(), autocommit=True) as db:
             db.execute("alter table execution.send_events_away rename to send_events")
