@@ -73,7 +73,6 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
     ("bench_bl_people", "people.people_master", "unique_id"),
     ("bench_bl_events_company", "execution.send_events", "outreach_id"),
     ("bench_bl_events_email", "execution.send_events", "lower(btrim(email, E' \\t\\n\\r\\x0b\\f'))"),
-    ("bench_bl_events_id", "execution.send_events", "event_id"),
 )
 
 
@@ -171,17 +170,12 @@ select exists (
         and (event_type in ('complained', 'unsubscribed') or (event_type = 'bounced' and bounce_type = 'hard'))
 ) as is_suppressed
 """
-# The company's last contact: a queue row of an earlier run, or a `sent` event that is
-# not a later copy of another event's id (RULES.md §5.8).
+# The company's last contact: a queue row of an earlier run, or a `sent` event (RULES.md
+# §5.8); an event whose only defect is its own id (missing, or repeated) still counts, as it
+# does in the set-based build.
 _LAST_SENT_SQL = """
 (select max(e.event_at) from execution.send_events as e
- where
-    e.outreach_id = %(id)s and e.event_type = 'sent' and e.event_id is not null
-    and e.event_at <= %(as_of)s
-    and not exists (
-        select 1 from execution.send_events as c
-        where c.event_id = e.event_id and (c.event_at, c.event_type) < (e.event_at, e.event_type)
-    ))"""
+ where e.outreach_id = %(id)s and e.event_type = 'sent' and e.event_at <= %(as_of)s)"""
 _CONTACT_SQL = f"""
 select greatest(
     (select max(q.queued_at) from execution.send_queue as q
@@ -600,6 +594,7 @@ def run(
     baseline's decisions and queue rows, compare with the set-based decisions, drop the
     indexes again."""
     with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row) as db:
+        reference_model().register_infinite_timestamps(db)
         db.execute("set time zone 'UTC'")
         companies = db.execute("select count(distinct outreach_id) as n from outreach.outreach").fetchone()["n"]
         sample = sample_companies(db.cursor(row_factory=tuple_row), sample_size, seed)

@@ -118,6 +118,8 @@ COMPANIES: tuple[tuple[str, str, Expected], ...] = (
     ("dup_signal_across_hubs", "Holly Two Hubs Inc.", Expected("QUEUED", "CFO", 3)),
     ("huge_evidence", "Baobab Long Filings Ltd.", Expected("QUEUED", "CFO", 3)),
     ("bad_later_copy", "Chestnut Late Copies Co.", Expected("QUEUED", "CFO", 3)),
+    ("sent_null_id", "Acacia Mailed Without Id Inc.", Expected("COOLING_OFF", "CFO", 3)),
+    ("sent_repeated_id", "Olive Mailed Under A Reused Id", Expected("COOLING_OFF", "CFO", 3)),
 )
 HOSTILE_NAMES = {key: name for key, name, _ in COMPANIES if key.startswith("name_")}
 
@@ -504,6 +506,28 @@ def _feed(fx: Fixture, number: int, company: Company, people: dict) -> None:
     )
 
 
+def _sent_null_id(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # Another campaign mailed this CFO five days ago; the send's own id is missing. It is a
+    # bad row, and the company still cools off: the message went out.
+    fx.add(
+        "execution.send_events",
+        event(company, people["CFO"]["email"], "sent", AS_OF - 5 * DAY, 1, event_id=None),
+        (REJECTED, "NULL_EVENT_ID"),
+    )
+
+
+def _sent_repeated_id(fx: Fixture, number: int, company: Company, people: dict) -> None:
+    # The Execution Hub reused an old event's id for a send five days ago: the later copy is
+    # a bad row, and the company still cools off.
+    email = people["CFO"]["email"]
+    delivered = fx.add("execution.send_events", event(company, email, "delivered", AS_OF - 90 * DAY, 1))
+    fx.add(
+        "execution.send_events",
+        event(company, email, "sent", AS_OF - 5 * DAY, 2, event_id=delivered["event_id"]),
+        (REJECTED, "DUPLICATE_EVENT_ID"),
+    )
+
+
 def _name_template(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # A first name that looks like a placeholder must not be rendered a second time.
     people["CFO"]["first_name"] = "{{ company_name }}"
@@ -642,6 +666,8 @@ def _orphans(fx: Fixture) -> None:
 
 
 PLANTERS = {
+    "sent_null_id": _sent_null_id,
+    "sent_repeated_id": _sent_repeated_id,
     "dup_signal": _dup_signal,
     "dup_slot": _dup_slot,
     "dup_person": _dup_person,

@@ -993,6 +993,26 @@ def convert_value(value: Any) -> Any:
     return value
 
 
+def register_infinite_timestamps(conn: Any) -> None:
+    """Read 'infinity' and '-infinity' timestamptz values (which psycopg refuses) as INFINITY
+    and MINUS_INFINITY on the psycopg connection ``conn``, and write those two back as
+    'infinity' and '-infinity' (not as the years 9999 and 1)."""
+    from psycopg.types.datetime import DatetimeDumper, TimestamptzLoader
+
+    class InfinityLoader(TimestamptzLoader):
+        def load(self, data):
+            infinite = {b"infinity": INFINITY, b"-infinity": MINUS_INFINITY}.get(bytes(data))
+            return infinite if infinite is not None else super().load(data)
+
+    class InfinityDumper(DatetimeDumper):
+        def dump(self, obj):
+            infinite = {INFINITY: b"infinity", MINUS_INFINITY: b"-infinity"}.get(obj)
+            return infinite if infinite is not None else super().dump(obj)
+
+    conn.adapters.register_loader("timestamptz", InfinityLoader)
+    conn.adapters.register_dumper(datetime, InfinityDumper)
+
+
 def load_from_postgres(conninfo: str, schemas: dict[str, str] | None = None) -> SourceData:
     """Read the source tables with psycopg 3.
 
@@ -1002,19 +1022,11 @@ def load_from_postgres(conninfo: str, schemas: dict[str, str] | None = None) -> 
     import psycopg
     from psycopg import sql
     from psycopg.rows import dict_row
-    from psycopg.types.datetime import TimestamptzLoader
-
-    class InfinityLoader(TimestamptzLoader):
-        """'infinity' and '-infinity' (which psycopg refuses) as INFINITY and MINUS_INFINITY."""
-
-        def load(self, data):
-            infinite = {b"infinity": INFINITY, b"-infinity": MINUS_INFINITY}.get(bytes(data))
-            return infinite if infinite is not None else super().load(data)
 
     names = {**DEFAULT_SCHEMAS, **(schemas or {})}
     data = SourceData()
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
-        conn.adapters.register_loader("timestamptz", InfinityLoader)
+        register_infinite_timestamps(conn)
         conn.read_only = True
         conn.execute("set time zone 'UTC'")
         for attribute, (schema, table_name, columns) in SOURCE_TABLES.items():

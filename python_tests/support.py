@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import uuid
@@ -166,3 +167,31 @@ def mismatches(sql: dict[str, tuple], reference: dict[str, tuple], limit: int = 
                 ]
                 differing.append(f"{oid}: " + "; ".join(fields))
     return len(differing), differing[:limit]
+
+
+def patched_project(tmp_path: Path, patches: list[tuple[str, str, str]]) -> Path:
+    """A copy of the project under `tmp_path` with each (relative path, old, new) patch
+    applied: a deliberately broken rule, to show what catches it."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".pgdata",
+            "target",
+            "logs",
+            "python_tests",
+            "pressure_outreach",
+            ".git",
+            "__pycache__",
+            "artifacts",
+        ),
+    )
+    shutil.copy(PROJECT_DIR / "profiles.yml.example", copy / "profiles.yml")
+    for relative, old, new in patches:
+        path = copy / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"the patch for {relative} no longer applies: {old!r}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return copy

@@ -15,10 +15,11 @@ import pytest
 
 import reference_model
 import support
-from pressure_outreach import contract
+from pressure_outreach import baseline, contract
 from pressure_outreach.generator.loader import copy_rows, prepare_tables
 
 AS_OF = hostile_fixture.AS_OF
+DAILY_QUEUE_LIMIT = 100  # dbt_project.yml's default, which the build below runs with
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -151,3 +152,31 @@ def test_two_million_characters_of_evidence_are_queued_whole(built, fixture_data
         built, "select proof_line, body from execution.send_queue where outreach_id = %s", (oid,)
     )
     assert evidence in proof_line and evidence in body, (len(proof_line), len(body))
+
+
+def test_the_per_company_baseline_agrees_on_hostile_input(built, fixture_data):
+    # The benchmark's peer decides one company at a time from Python (pressure_outreach.baseline).
+    # Its ratio is only a fair comparison if it decides like the build, bad rows included.
+    result = baseline.run(
+        built.conninfo(), AS_OF, sample_size=2 * len(fixture_data.companies), daily_queue_limit=DAILY_QUEUE_LIMIT
+    )
+    agreement = result.agreement
+    assert agreement["compared"] == result.sample_size == len(fixture_data.companies)
+    assert agreement["agreeing"] == agreement["compared"], agreement["examples"]
+    queued = sum(1 for c in fixture_data.companies.values() if c.expected.decision_reason == "QUEUED")
+    assert result.queued == agreement["queue_rows_in_both"] == agreement["queue_rows_identical"] == queued
+    assert result.decisions["COOLING_OFF"] == 3
+    assert result.real_queue_untouched
+
+
+def test_a_gate_forgetting_a_send_with_a_bad_id_is_stopped_by_its_invariant(built, fixture_data, tmp_path):
+    # Break the cool-down gate so that it reads valid `sent` events only: the two companies
+    # mailed five days ago under a missing or reused event id come through the gates, the
+    # cool-down invariant (which reads the same events) fails and the queue stays as it was.
+    gate = "models/intermediate/engagement/int_company_contacts_summarized.sql"
+    project = support.patched_project(tmp_path, [(gate, "        has_valid_content\n", "        is_valid\n")])
+    before = support.table_checksums(built, ["execution.send_queue"])
+    result = support.run_dbt(built, ["build"], AS_OF + hostile_fixture.DAY, check=False, project_dir=project)
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert re.search(r"FAIL 2 queued_company_respects_cool_down_and_touch_caps\b", result.stdout), result.stdout[-3000:]
+    assert support.table_checksums(built, ["execution.send_queue"]) == before

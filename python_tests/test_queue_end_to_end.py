@@ -8,11 +8,9 @@ Each test builds a small generated data set in its own scratch database.
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -496,37 +494,11 @@ VIOLATIONS: dict[str, Violation] = {
 }
 
 
-def patched_project(tmp_path: Path, patches: list[tuple[str, str, str]]) -> Path:
-    copy = tmp_path / "project"
-    shutil.copytree(
-        support.PROJECT_DIR,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".venv",
-            ".pgdata",
-            "target",
-            "logs",
-            "python_tests",
-            "pressure_outreach",
-            ".git",
-            "__pycache__",
-            "artifacts",
-        ),
-    )
-    shutil.copy(support.PROJECT_DIR / "profiles.yml.example", copy / "profiles.yml")
-    for relative, old, new in patches:
-        path = copy / relative
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"the patch for {relative} no longer applies: {old!r}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-    return copy
-
-
 @pytest.mark.parametrize("violation", sorted(VIOLATIONS))
 def test_a_failing_invariant_leaves_the_queue_untouched(shared_build, tmp_path, violation):
     built = shared_build
     case = VIOLATIONS[violation]
-    project = patched_project(tmp_path, case.patches)
+    project = support.patched_project(tmp_path, case.patches)
     as_of = T0 + timedelta(days=10)
     extra = {**REPLAY, **(ALL_ELIGIBLE if case.all_eligible else {}), **case.extra_vars}
     before = queue_checksum(built)
@@ -548,7 +520,7 @@ def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp
     stopped by queue_guard before it appends them, the queue and the decision log alike."""
     built = shared_build
     case = VIOLATIONS["suppressed_address"]
-    project = patched_project(tmp_path, case.patches)
+    project = support.patched_project(tmp_path, case.patches)
     as_of = T0 + timedelta(days=10)
     extra = {**REPLAY, **ALL_ELIGIBLE}
     before = queue_checksum(built)

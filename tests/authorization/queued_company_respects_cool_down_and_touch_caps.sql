@@ -2,7 +2,7 @@
     Invariant: no queued company was contacted (queued earlier, or a `sent` event) within
     the cool-down, and no queued message exceeds its band's touch cap for its pressure
     class within the touch window — judged from the queue itself and the Execution Hub's
-    events.
+    events (a `sent` event whose only defect is its own id counts, as in the gate).
 -#}
 with
 
@@ -30,7 +30,7 @@ sent as (
         event_at
     from {{ ref('stg_execution__send_events') }}
     where
-        is_valid
+        has_valid_content
         and event_type = 'sent'
         and event_at <= {{ as_of() }}
 

@@ -1,7 +1,9 @@
 {#-
     Touches and last contact per company at as_of: messages this project queued earlier
     and `sent` events the Execution Hub reported (any campaign), the latest of either being
-    the last contact that the cool-down counts from.
+    the last contact that the cool-down counts from. A `sent` event whose only defect is its
+    own id (missing or repeated) still counts (`has_valid_content`): the message went out, and
+    forgetting it would mail the company again inside its cool-down.
 -#}
 with
 
@@ -21,7 +23,7 @@ sent as (
         event_at
     from {{ ref('stg_execution__send_events') }}
     where
-        is_valid
+        has_valid_content
         and event_type = 'sent'
         and outreach_id is not null
         and event_at <= {{ as_of() }}

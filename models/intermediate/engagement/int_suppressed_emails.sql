@@ -2,8 +2,8 @@
     The suppression list (RULES.md §5.7): every address with a hard bounce, a complaint or
     an unsubscribe at or before as_of. Suppression never expires. Addresses are compared
     lowercased and trimmed (normalised in staging). An event whose only defect is its own
-    id (missing or repeated) still suppresses: losing an unsubscribe is worse than
-    counting one twice.
+    id (missing or repeated) still suppresses (`has_valid_content`): losing an unsubscribe is
+    worse than counting one twice.
 -#}
 with
 
@@ -16,7 +16,7 @@ events as (
         event_at
     from {{ ref('stg_execution__send_events') }}
     where
-        (is_valid or invalid_reason in ('NULL_EVENT_ID', 'DUPLICATE_EVENT_ID'))
+        has_valid_content
         and email is not null
         and event_at <= {{ as_of() }}
 
