@@ -3,6 +3,8 @@
 db start|stop|status|destroy   the embedded PostgreSQL server
 generate                        create and fill the source tables
 demo                            server + data (once) + dbt build + docs + summary
+build                           the production run (run lock, feed freshness, dbt build)
+test                            dbt test on a logged run, at that run's as_of
 summary                         print the summary of the last build
 """
 
@@ -158,6 +160,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def latest_run(conn: settings.ConnectionSettings) -> datetime | None:
+    """The as_of of the latest run in the decision log, or None when none is logged."""
+    with psycopg.connect(conn.conninfo()) as db:
+        if db.execute("select to_regclass('execution.decision_log') is null").fetchone()[0]:
+            return None
+        return db.execute("select max(decided_at) from execution.decision_log").fetchone()[0]
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """`dbt test` on a run (the latest in the decision log, or --as-of) at that run's as_of:
+    a data test judges a run at its instant (macros/require_run_as_of.sql)."""
+    as_of = args.as_of or latest_run(settings.from_env())
+    if as_of is None:
+        print(
+            "error: no run is logged in execution.decision_log yet, so there is no run to test: "
+            "build one first (`python -m pressure_outreach build`, or `make demo`).",
+            file=sys.stderr,
+        )
+        return 2
+    as_of_text = as_of.astimezone(UTC).isoformat()
+    dbt_vars: dict[str, object] = {**json.loads(args.vars), "as_of": as_of_text}
+    extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    print(f"testing the run at {as_of_text}", flush=True)
+    dbt_runner.run(["test", *dbt_runner.vars_arg(dbt_vars), *extra])
+    return 0
+
+
 def cmd_summary(_: argparse.Namespace) -> int:
     from pressure_outreach import summary
 
@@ -210,6 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--vars", default="{}", help="more dbt vars, as a JSON object")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt build arguments, after --")
     build.set_defaults(func=cmd_build)
+
+    test = commands.add_parser("test", help="dbt test on a logged run, at that run's as_of")
+    test.add_argument(
+        "--as-of", type=_parse_as_of, default=None, help="the run to test (default: the latest in the decision log)"
+    )
+    test.add_argument("--vars", default="{}", help="the other dbt vars that run had, as a JSON object")
+    test.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt test arguments, after --")
+    test.set_defaults(func=cmd_test)
 
     summ = commands.add_parser("summary", help="print the summary of the last build")
     summ.set_defaults(func=cmd_summary)
