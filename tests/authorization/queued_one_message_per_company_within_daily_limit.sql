@@ -28,17 +28,6 @@ messages as (
 
 ),
 
-held_back as (
-
-    select
-        outreach_id,
-        band,
-        bit_score
-    from {{ ref('int_decisions_gated') }}
-    where decision_reason = 'DAILY_LIMIT'
-
-),
-
 weakest_queued as (
 
     select
@@ -57,7 +46,8 @@ strongest_held_back as (
         outreach_id,
         band,
         bit_score
-    from held_back
+    from {{ ref('int_decisions_gated') }}
+    where decision_reason = 'DAILY_LIMIT'
     order by band desc, bit_score desc, outreach_id asc
     limit 1
 
@@ -128,7 +118,7 @@ run_messages as (
 
 earlier_queue as (
 
-    {{ queue_history(['message_id', 'outreach_id', 'pressure_class', 'queued_at']) }}
+    {{ queue_history(['queued_at']) }}
 
 ),
 
