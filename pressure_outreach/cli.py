@@ -4,7 +4,7 @@ db start|stop|status|destroy   the embedded PostgreSQL server
 generate                        create and fill the source tables
 demo                            server + data (once) + dbt build + docs + summary
 build                           the production run (run lock, feed freshness, dbt build)
-test                            dbt test on a logged run, at that run's as_of
+test                            dbt test on the last build's tables, at its as_of
 summary                         print the summary of the last build
 """
 
@@ -16,6 +16,7 @@ import sys
 from datetime import UTC, datetime
 
 import psycopg
+from psycopg import sql
 
 from pressure_outreach import database, settings
 from pressure_outreach import dbt as dbt_runner
@@ -160,30 +161,41 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def latest_run(conn: settings.ConnectionSettings) -> datetime | None:
-    """The as_of of the latest run in the decision log, or None when none is logged."""
+def built_as_of(conn: settings.ConnectionSettings) -> datetime | None:
+    """The as_of the decision tables on disk were built at (int_decisions_gated's
+    decided_at), or None before the first build."""
+    gated = sql.SQL("{}.int_decisions_gated").format(sql.Identifier(conn.schema))
     with psycopg.connect(conn.conninfo()) as db:
-        if db.execute("select to_regclass('execution.decision_log') is null").fetchone()[0]:
+        if db.execute("select to_regclass(%s) is null", (gated.as_string(db),)).fetchone()[0]:
             return None
-        return db.execute("select max(decided_at) from execution.decision_log").fetchone()[0]
+        return db.execute(sql.SQL("select max(decided_at) from {}").format(gated)).fetchone()[0]
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    """`dbt test` on a run (the latest in the decision log, or --as-of) at that run's as_of:
-    a data test judges a run at its instant (macros/require_run_as_of.sql)."""
-    as_of = args.as_of or latest_run(settings.from_env())
+    """`dbt test` on the tables the last build left, at that build's as_of: a data test
+    judges a run at its instant (macros/require_run_as_of.sql)."""
+    dbt_vars: dict[str, object] = json.loads(args.vars)
+    if "as_of" in dbt_vars:
+        print(
+            "error: `test` checks the tables the last build left, at the as_of they were built at; "
+            "it takes no as_of (build at that as_of first to test another run).",
+            file=sys.stderr,
+        )
+        return 2
+    conn = settings.from_env()
+    as_of = built_as_of(conn)
     if as_of is None:
         print(
-            "error: no run is logged in execution.decision_log yet, so there is no run to test: "
-            "build one first (`python -m pressure_outreach build`, or `make demo`).",
+            "error: no build has run yet, so there is nothing to test: build first "
+            "(`python -m pressure_outreach build`, or `make demo`).",
             file=sys.stderr,
         )
         return 2
     as_of_text = as_of.astimezone(UTC).isoformat()
-    dbt_vars: dict[str, object] = {**json.loads(args.vars), "as_of": as_of_text}
     extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
-    print(f"testing the run at {as_of_text}", flush=True)
-    dbt_runner.run(["test", *dbt_runner.vars_arg(dbt_vars), *extra])
+    print(f"testing the build at as_of {as_of_text}", flush=True)
+    with dbt_runner.run_lock(conn):
+        dbt_runner.run(["test", *dbt_runner.vars_arg({**dbt_vars, "as_of": as_of_text}), *extra])
     return 0
 
 
@@ -240,11 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt build arguments, after --")
     build.set_defaults(func=cmd_build)
 
-    test = commands.add_parser("test", help="dbt test on a logged run, at that run's as_of")
-    test.add_argument(
-        "--as-of", type=_parse_as_of, default=None, help="the run to test (default: the latest in the decision log)"
-    )
-    test.add_argument("--vars", default="{}", help="the other dbt vars that run had, as a JSON object")
+    test = commands.add_parser("test", help="dbt test on the last build's tables, at that build's as_of")
+    test.add_argument("--vars", default="{}", help="the other dbt vars that build had, as a JSON object")
     test.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt test arguments, after --")
     test.set_defaults(func=cmd_test)
 

@@ -1,16 +1,17 @@
-"""`dbt test` checks a run at that run's as_of.
+"""`dbt test` checks the last build's tables at that build's as_of.
 
 The tables a data test reads were built at the build's as_of, and the invariants re-read
 the queue, the Execution Hub's events and the gates' windows at as_of. A `dbt test` without
-the `as_of` var used to judge the run at the moment the command started: invariants failed
+the `as_of` var used to judge them at the moment the command started: invariants failed
 for a run that never happened and the decision log's tests (`where: decided_at = __as_of__`)
-checked no row. Such a command now stops before any test and names the latest run;
-`python -m pressure_outreach test` tests the latest run (or --as-of) with its as_of.
+checked no row. Such a command now stops before any test and names the as_of the tables
+were built at; `python -m pressure_outreach test` tests them at that as_of.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -22,8 +23,11 @@ import support
 from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
-T1 = T0 + timedelta(days=1)
+# The second build's as_of has microseconds, as a production build's (now) has.
+T1 = T0 + timedelta(days=1, microseconds=123_456)
+T1_TEXT = "2026-02-08T12:00:00.123456+00:00"
 LOG = "execution.decision_log"
+FAILED = re.compile(r"FAIL \d+ (\S+)")
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +60,20 @@ def cli_test(conn, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_dbt_test_without_as_of_stops_and_names_the_latest_run(built):
+def corrupt_a_decision(conn, as_of) -> None:
+    with psycopg.connect(conn.conninfo(), autocommit=True) as db:
+        db.execute(
+            f"update {LOG} set decision_reason = 'NOT_A_GATE' where decision_id = "
+            f"(select decision_id from {LOG} where decided_at = %s order by decision_id limit 1)",
+            (as_of,),
+        )
+
+
+def test_dbt_test_without_as_of_stops_and_names_the_builds_as_of(built):
     result = dbt_test_without_as_of(built)
     assert result.returncode != 0
     assert "this one has no as_of var" in result.stdout, result.stdout[-3000:]
-    assert f'The latest run in "{built.database}"."execution"."decision_log" is at 2026-02-08T12:00:00+00:00' in (
-        result.stdout
-    )
+    assert f"The tables on disk were built at as_of {T1_TEXT}." in result.stdout, result.stdout[-3000:]
     assert "`python -m pressure_outreach test`" in result.stdout and "Nothing was tested" in result.stdout
     assert " PASS " not in result.stdout and " FAIL " not in result.stdout, "no test may run"
 
@@ -73,27 +84,34 @@ def test_unit_tests_need_no_as_of(built):
     assert "PASS=" in result.stdout and "ERROR=0" in result.stdout
 
 
-def test_the_cli_tests_the_latest_run_and_an_earlier_one_on_request(built):
+def test_the_cli_tests_the_last_build_at_its_as_of(built):
     result = cli_test(built)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "testing the run at 2026-02-08T12:00:00+00:00" in result.stdout
-    # A decision of the first run goes bad: the latest run's tests do not read it, the
-    # first run's do.
-    with psycopg.connect(built.conninfo(), autocommit=True) as db:
-        db.execute(
-            f"update {LOG} set decision_reason = 'NOT_A_GATE' where decision_id = "
-            f"(select decision_id from {LOG} where decided_at = %s order by decision_id limit 1)",
-            (T0,),
-        )
+    assert f"testing the build at as_of {T1_TEXT}" in result.stdout
+    assert "PASS=" in result.stdout and "ERROR=0" in result.stdout
+    # A decision of the first run goes bad: the decision log's tests read the last run only
+    # (the first was checked when it was appended).
+    corrupt_a_decision(built, T0)
     assert cli_test(built).returncode == 0
-    earlier = cli_test(built, "--as-of", T0.isoformat())
-    assert earlier.returncode != 0
-    assert "testing the run at 2026-02-07T12:00:00+00:00" in earlier.stdout
-    assert "FAIL 1 accepted_values_decision_log_decision_reason" in earlier.stdout, earlier.stdout[-3000:]
+    # A decision of the last run goes bad: its tests find it, and nothing else fails.
+    corrupt_a_decision(built, T1)
+    result = cli_test(built)
+    assert result.returncode != 0
+    assert set(FAILED.findall(result.stdout)) == {
+        "accepted_values_decision_log_decision_reason__EXCLUDED__KILL_SWITCH__BAND_BELOW_3__NO_VALID_PROOF__"
+        "NO_FILLED_SLOT__EMAIL_NOT_READY__SUPPRESSED__COOLING_OFF__TOUCH_CAP__ALREADY_QUEUED__DAILY_LIMIT__QUEUED",
+        "decision_funnel_adds_up_per_run",
+    }, result.stdout[-3000:]
 
 
-def test_the_cli_says_when_no_run_is_logged(conn_settings):
-    with support.scratch_database(conn_settings, "no_run") as empty:
+def test_the_cli_takes_no_as_of(built):
+    result = cli_test(built, "--vars", '{"as_of": "2026-02-07T12:00:00+00:00"}')
+    assert result.returncode == 2
+    assert "it takes no as_of" in result.stderr
+
+
+def test_the_cli_says_when_nothing_was_built(conn_settings):
+    with support.scratch_database(conn_settings, "no_build") as empty:
         result = cli_test(empty)
     assert result.returncode == 2
-    assert "no run is logged in execution.decision_log yet" in result.stderr
+    assert "no build has run yet" in result.stderr
