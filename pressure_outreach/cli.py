@@ -152,10 +152,15 @@ def _stale_feed_message(as_of: object) -> str:
     )
 
 
+def _after_dashes(dbt_args: list[str]) -> list[str]:
+    """The arguments given after `--`, which go to dbt as they are."""
+    return dbt_args[1:] if dbt_args[:1] == ["--"] else dbt_args
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """The production run: one at a time per database, freshness first, no unit tests."""
     dbt_vars: dict[str, object] = {**json.loads(args.vars), **({"as_of": args.as_of.isoformat()} if args.as_of else {})}
-    extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    extra = _after_dashes(args.dbt_args)
     with dbt_runner.run_lock(settings.from_env()):
         _checked_build(dbt_vars, [*dbt_runner.PRODUCTION_BUILD_ARGS, *extra])
     return 0
@@ -192,7 +197,7 @@ def cmd_test(args: argparse.Namespace) -> int:
         )
         return 2
     as_of_text = as_of.astimezone(UTC).isoformat()
-    extra = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    extra = _after_dashes(args.dbt_args)
     print(f"testing the build at as_of {as_of_text}", flush=True)
     with dbt_runner.run_lock(conn):
         dbt_runner.run(["test", *dbt_runner.vars_arg({**dbt_vars, "as_of": as_of_text}), *extra])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -65,18 +66,19 @@ def dbt_env(conn: settings.ConnectionSettings) -> dict[str, str]:
 def run_dbt(
     conn: settings.ConnectionSettings,
     args: list[str],
-    as_of: datetime,
+    as_of: datetime | None,
     check: bool = True,
     project_dir: Path | None = None,
     extra_vars: dict | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the dbt CLI against `conn`'s database at `as_of`, with its own target path so
-    the main build's artifacts are never touched. `project_dir` runs a (patched) copy."""
+    """Run the dbt CLI against `conn`'s database at `as_of` (None: no as_of var), with its
+    own target path so the main build's artifacts are never touched. `project_dir` runs a
+    (patched) copy."""
     project = project_dir or PROJECT_DIR
     target_path = project / "target" / "pytest" / conn.database
     dbt = Path(sys.executable).with_name("dbt")
-    dbt_vars = {"as_of": as_of.isoformat(), **(extra_vars or {})}
-    command = [str(dbt), *args, "--project-dir", str(project), "--vars", json.dumps(dbt_vars)]
+    dbt_vars = {**({"as_of": as_of.isoformat()} if as_of else {}), **(extra_vars or {})}
+    command = [str(dbt), *args, "--project-dir", str(project), *(["--vars", json.dumps(dbt_vars)] if dbt_vars else [])]
     if args[0] != "debug":  # the only command without a target path
         command += ["--target-path", str(target_path)]
     env = {**dbt_env(conn), "DBT_PROFILES_DIR": str(project)}
@@ -84,6 +86,31 @@ def run_dbt(
     if check and result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
     return result
+
+
+def run_cli(conn: settings.ConnectionSettings, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`python -m pressure_outreach <args>` against `conn`'s database."""
+    return subprocess.run(
+        [sys.executable, "-m", "pressure_outreach", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **dbt_env(conn)},
+    )
+
+
+@contextmanager
+def built_scratch(conn: settings.ConnectionSettings, label: str, seed: int, as_ofs: list[datetime]):
+    """A scratch database with 2,000 generated companies (around the first as_of), its seeds
+    loaded and one `dbt build` per as_of, in order."""
+    from pressure_outreach.generator import generate
+
+    with scratch_database(conn, label) as scratch:
+        generate(scratch, seed=seed, companies=2_000, as_of=as_ofs[0], progress=False)
+        run_dbt(scratch, ["seed"], as_ofs[0])
+        for as_of in as_ofs:
+            run_dbt(scratch, ["build"], as_of)
+        yield scratch
 
 
 def table_checksums(conn: settings.ConnectionSettings, tables: list[str]) -> dict[str, str]:

@@ -9,10 +9,8 @@ freshness` (run before the build by `make demo`) applies the same threshold at a
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import uuid
 from datetime import UTC, timedelta
 
@@ -21,7 +19,6 @@ import pytest
 from psycopg.types.json import Jsonb
 
 import support
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
 EVENTS = "execution.send_events"
@@ -31,10 +28,7 @@ FRESHNESS = ["source", "freshness", "--select", "source:execution.send_events"]
 
 @pytest.fixture(scope="module")
 def built(conn_settings):
-    with support.scratch_database(conn_settings, "freshness") as scratch:
-        generate(scratch, seed=41, companies=2_000, as_of=T0, progress=False)
-        support.run_dbt(scratch, ["seed"], T0)
-        support.run_dbt(scratch, ["build"], T0)
+    with support.built_scratch(conn_settings, "freshness", seed=41, as_ofs=[T0]) as scratch:
         yield scratch
 
 
@@ -52,13 +46,7 @@ def add_event(conn, at) -> None:
 
 def production_build(conn, as_of) -> subprocess.CompletedProcess[str]:
     """`python -m pressure_outreach build` (freshness check, then the build) against `conn`."""
-    return subprocess.run(
-        [sys.executable, "-m", "pressure_outreach", "build", "--as-of", as_of.isoformat()],
-        capture_output=True,
-        text=True,
-        cwd=support.PROJECT_DIR,
-        env={**os.environ, **support.dbt_env(conn)},
-    )
+    return support.run_cli(conn, ["build", "--as-of", as_of.isoformat()])
 
 
 def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(built):

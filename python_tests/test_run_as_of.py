@@ -10,17 +10,14 @@ were built at; `python -m pressure_outreach test` tests them at that as_of.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from datetime import timedelta
 
 import psycopg
 import pytest
 
 import support
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
 # The second build's as_of has microseconds, as a production build's (now) has.
@@ -33,31 +30,16 @@ FAILED = re.compile(r"FAIL \d+ (\S+)")
 @pytest.fixture(scope="module")
 def built(conn_settings):
     """Two runs, a day apart, of a small data set."""
-    with support.scratch_database(conn_settings, "run_as_of") as scratch:
-        generate(scratch, seed=43, companies=2_000, as_of=T0, progress=False)
-        support.run_dbt(scratch, ["seed"], T0)
-        support.run_dbt(scratch, ["build"], T0)
-        support.run_dbt(scratch, ["build"], T1)
+    with support.built_scratch(conn_settings, "run_as_of", seed=43, as_ofs=[T0, T1]) as scratch:
         yield scratch
 
 
 def dbt_test_without_as_of(conn, *args: str) -> subprocess.CompletedProcess[str]:
-    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
-    command = [dbt, "test", *args, "--project-dir", str(support.PROJECT_DIR)]
-    command += ["--target-path", str(support.PROJECT_DIR / "target" / "pytest" / f"{conn.database}_no_as_of")]
-    env = {**support.dbt_env(conn), "DBT_PROFILES_DIR": str(support.PROJECT_DIR)}
-    return subprocess.run(command, env=env, text=True, capture_output=True, cwd=support.PROJECT_DIR)
+    return support.run_dbt(conn, ["test", *args], None, check=False)
 
 
 def cli_test(conn, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m pressure_outreach test` against `conn`."""
-    return subprocess.run(
-        [sys.executable, "-m", "pressure_outreach", "test", *args],
-        capture_output=True,
-        text=True,
-        cwd=support.PROJECT_DIR,
-        env={**os.environ, **support.dbt_env(conn)},
-    )
+    return support.run_cli(conn, ["test", *args])
 
 
 def corrupt_a_decision(conn, as_of) -> None:
