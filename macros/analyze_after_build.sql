@@ -11,7 +11,7 @@
     models downstream need from these statistics is a row count, the NULL fraction and whether
     a key is unique or has a handful of values; a 3,000-row sample tells them as well as a
     30,000-row one, at a tenth of the cost: with the default, the ANALYZEs took 1.8 s of
-    the 12.5 s of SQL of a 95,004-company build (README: Performance). `set local` ends
+    the 12.5 s of SQL of a 95,004-company build (docs/performance.md). `set local` ends
     with the model's transaction.
 -#}
 {% macro analyze_after_build() -%}

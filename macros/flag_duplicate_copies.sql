@@ -1,9 +1,9 @@
 {#-
-    A key delivered more than once counts once (RULES.md §1, §9). Among the copies of a key
-    that pass every other check (`row_reason` is null) and exist at as_of (`dated_column`
-    at or before it), the first in `order_by` is kept and the others get `reason`; the
-    copies that fail another check keep their own reason. Returns the body of one CTE
-    over `from_cte` with `is_candidate`, `copy_rank` and `invalid_reason` added.
+    A key delivered more than once counts once (docs/rulebook.md §1, §9). Among the copies
+    of a key that pass every other check (`row_reason` is null) and exist at as_of
+    (`dated_column` at or before it), the first in `order_by` is kept and the others get
+    `reason`; the copies that fail another check keep their own reason. Returns the body of
+    one CTE over `from_cte` with `is_candidate`, `copy_rank` and `invalid_reason` added.
 -#}
 {% macro flag_duplicate_copies(from_cte, key, dated_column, order_by, reason) -%}
     select

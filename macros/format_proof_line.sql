@@ -1,5 +1,6 @@
 {#-
-    The proof line of RULES.md §3, in the seed's three formats, character for character:
+    The proof line of docs/rulebook.md §3, in the seed's three formats, character for
+    character:
 
       band 3  <CLASS> detected via <SOURCE>: <EVIDENCE>
       band 4  <CLASS> convergence: <DOL> + <PEOPLE>[ + <BLOG>]

@@ -1,6 +1,6 @@
 {#-
-    An email address as every comparison must see it (RULES.md §9): surrounding white
-    space (spaces, tabs, line breaks) removed, lowercased. Blank and NULL become NULL.
+    An email address as every comparison must see it (docs/rulebook.md §9): surrounding
+    white space (spaces, tabs, line breaks) removed, lowercased. Blank and NULL become NULL.
 -#}
 {% macro normalize_email(column) -%}
     lower({{ trim_whitespace(column) }})

@@ -1,6 +1,6 @@
 {#-
-    True when `proof_line` has its band's format (RULES.md §3) for the given class, and, at
-    band 5, the given decision window. Used by the proof and queue invariant tests.
+    True when `proof_line` has its band's format (docs/rulebook.md §3) for the given class,
+    and, at band 5, the given decision window. Used by the proof and queue invariant tests.
 
     Each cited evidence starts with a character that is not white space in the sense of
     `trim_whitespace` (space, tab, line feed, carriage return, form feed, vertical tab), the

@@ -1,8 +1,9 @@
 {#-
     Pre-hook of the two append-only marts, execution.send_queue and execution.decision_log
-    (RULES §7): they are appended only by a `dbt build` that also runs every data test
-    tagged queue_guard, the authorization invariants (tests/authorization/) and the feed
-    check (tests/feeds/). dbt runs those tests first and skips both marts when one fails.
+    (docs/rulebook.md §7): they are appended only by a `dbt build` that also runs every data
+    test tagged queue_guard, the authorization invariants (tests/authorization/) and the
+    feed check (tests/feeds/). dbt runs those tests first and skips both marts when one
+    fails.
 
     Any other command that would append stops here, before a row is selected, and names
     the tests it left out: `dbt run -s send_queue`, `dbt build -s send_queue` (it selects

@@ -3,7 +3,7 @@
     lookup rather than ref() (a ref would be a cycle). Before the first run a mart does not
     exist and its history is empty.
 
-    queue_history: the send-queue rows queued before as_of (RULES.md §9: rows with
+    queue_history: the send-queue rows queued before as_of (docs/rulebook.md §9: rows with
     queued_at = as_of belong to this run, so a re-run reproduces its own decisions); with
     this_run=true, the rows queued at as_of instead, what an earlier build of this same run
     already appended. decision_log_history: the same for the decision log (decided_at).

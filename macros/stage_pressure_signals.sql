@@ -2,15 +2,16 @@
     Staging for one of the three `<hub>.pressure_signals` tables, which share their columns.
     Renames nothing (the hubs already use the business names), trims the evidence phrase,
     names the domain (DOL, PEOPLE, BLOG) and flags every row that breaks the contract with
-    the first reason that applies. An `infinity` expiry is "never expires", which RULES.md
-    §9 makes a bad row when it is spelled NULL (and a band-5 decision window counted to it
-    would stop the build): NON_FINITE_TIMESTAMP, like an infinite detected_at.
+    the first reason that applies. An `infinity` expiry is "never expires", which
+    docs/rulebook.md §9 makes a bad row when it is spelled NULL (and a band-5 decision
+    window counted to it would stop the build): NON_FINITE_TIMESTAMP, like an infinite
+    detected_at.
 
-    A signal id delivered more than once counts once (RULES.md §1, §9): among the copies
-    that pass every other check and exist at as_of, the one with the latest created_at,
-    then the greatest magnitude, is kept and the others are flagged DUPLICATE_SIGNAL_ID, so
-    rpt_data_quality counts them. int_signals_unioned applies the same order across the
-    three hubs and the bridges.
+    A signal id delivered more than once counts once (docs/rulebook.md §1, §9): among the
+    copies that pass every other check and exist at as_of, the one with the latest
+    created_at, then the greatest magnitude, is kept and the others are flagged
+    DUPLICATE_SIGNAL_ID, so rpt_data_quality counts them. int_signals_unioned applies the
+    same order across the three hubs and the bridges.
 -#}
 {% macro stage_pressure_signals(hub, domain) -%}
 {%- set expected_domain = var('signal_domains')[hub] -%}

@@ -1,4 +1,4 @@
-{#- The calendar date of a timestamptz in UTC, whatever the session time zone (RULES.md §0). -#}
+{#- The UTC calendar date of a timestamptz, whatever the session time zone (docs/rulebook.md §0). -#}
 {% macro utc_date(column) -%}
     {{ return(adapter.dispatch('utc_date', 'pressure_outreach')(column)) }}
 {%- endmacro %}

@@ -1,7 +1,7 @@
-"""The source contract of ``shared/spec/SOURCES.md`` as data.
+"""The source contract of ``docs/source_contract.md`` as data.
 
 One entry per upstream table: its default schema, its columns and their PostgreSQL
-types, in the order the spec lists them. The generator creates the tables from this, and
+types, in the order that page lists them. The generator creates the tables from this, and
 a test checks that ``models/staging/*/_*__sources.yml`` declares exactly the same columns.
 No table gets a primary key or NOT NULL constraint: upstream guarantees neither, and the
 generated data must be able to carry the bad rows the project is built to survive.

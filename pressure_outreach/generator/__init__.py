@@ -1,4 +1,4 @@
-"""Source-data generator: fills the contract tables of SOURCES.md with realistic data.
+"""Source-data generator: fills the tables of docs/source_contract.md with realistic data.
 
 ``generate`` deals out the exact counts for the whole data set (``population``), then
 builds companies chunk by chunk (``CHUNK_SIZE`` at a time, one random stream per chunk)
@@ -7,10 +7,10 @@ and COPYs each chunk into PostgreSQL, so memory stays flat at any size. The same
 
 Modules, in the order a company is built:
 ``companies`` (identity, spine, target, exclusions, overrides, legacy BIT score),
-``personas`` (which signals it has at as_of, tuned to RULES.md §1-§3),
+``personas`` (which signals it has at as_of, tuned to docs/rulebook.md §1-§3),
 ``filings`` (outreach.dol), ``staffing`` (slots, people, history),
 ``signal_rows`` (the three pressure_signals tables), ``campaigns`` (send_events),
-``badrows`` (every kind of bad row of SOURCES.md), ``loader`` (COPY).
+``badrows`` (every kind of bad row of docs/source_contract.md), ``loader`` (COPY).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-"""Bad rows of SOURCES.md ("Bad rows that must be expected"), a few of every kind per chunk.
+"""Bad rows of docs/source_contract.md ("Bad rows"), a few of every kind per chunk.
 
 Each kind appears in every chunk (at least once, about 0.15% of the table otherwise), so
 even a small data set carries all of them. They are built so that a correct reading of
-RULES.md is unaffected by them:
+docs/rulebook.md is unaffected by them:
 
 - extra signal rows are quarantined (NULL keys, unknown class, wrong domain, magnitude out
   of range, expiry not after detection, no evidence, orphan) or lose the duplicate
   resolution (an older or weaker copy of the same signal_id);
 - slot faults sit only on slots the fill pattern says are unfilled (see ``plan_slot_faults``),
   duplicated people ids only on people no filled slot points at, so the filled counts of
-  RULES §4 do not move;
+  docs/rulebook.md §4 do not move;
 - bad DOL rows (renewal month 0 or 13, a filing dated after as_of) never become the
   current filing.
 

@@ -1,7 +1,8 @@
 """execution.send_events: what a previous campaign left behind.
 
-Its events feed gates 7 and 8 of RULES §5: hard bounces, complaints and unsubscribes
-suppress an address forever, and a `sent` event within 30 days cools the company off.
+Its events feed gates 7 and 8 of docs/rulebook.md §5: hard bounces, complaints and
+unsubscribes suppress an address forever, and a `sent` event within 30 days cools the
+company off.
 Companies with strong signals get such history more often, aimed at the person the
 rules will pick, so that SUPPRESSED and COOLING_OFF occur among band >= 3 companies.
 Addresses are sometimes written with other casing or padding than in people_master, as

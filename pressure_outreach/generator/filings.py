@@ -1,10 +1,10 @@
 """outreach.dol: Form 5500 filings, one row per filing, the latest being the current one.
 
-The current filing's renewal month decides the renewal bridge (RULES §1), so it comes
-from the persona: a month at the wanted distance from as_of when the persona wants a
-renewal signal, otherwise January (most plans) or a month too far away to raise one.
-Brokers and carriers differ between filings when the persona reports such a change, so
-the evidence phrases quote the company's real filings.
+The current filing's renewal month decides the renewal bridge (docs/rulebook.md §1), so
+it comes from the persona: a month at the wanted distance from as_of when the persona
+wants a renewal signal, otherwise January (most plans) or a month too far away to raise
+one. Brokers and carriers differ between filings when the persona reports such a change,
+so the evidence phrases quote the company's real filings.
 """
 
 from __future__ import annotations

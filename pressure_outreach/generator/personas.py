@@ -1,10 +1,10 @@
 """Personas: what a company's signals look like at as_of, chosen by a seeded draw.
 
 The band distribution of the data set is the product of this file. Each persona targets a
-BIT band (and the cap that binds it, and whether its proof can be formed) under RULES.md
-§1-§3, counting the two bridges the project derives on top of the signal tables: the
-renewal bridge (the current DOL renewal month) and the executive bridge (recent
-ASSIGNED / VACATED history). A sampler draws magnitudes loosely; ``assess`` replays the
+BIT band (and the cap that binds it, and whether its proof can be formed) under
+docs/rulebook.md §1-§3, counting the two bridges the project derives on top of the signal
+tables: the renewal bridge (the current DOL renewal month) and the executive bridge
+(recent ASSIGNED / VACATED history). A sampler draws magnitudes loosely; ``assess`` replays the
 band arithmetic and the draw is repeated until it lands where the persona says. That
 keeps the samplers readable and the outcome exact.
 
@@ -41,13 +41,13 @@ SLOT_TYPES: tuple[str, ...] = ("CEO", "CFO", "HR")
 SLOT_BITS: dict[str, int] = {"CEO": 1, "CFO": 2, "HR": 4}
 ALL_FILLED = 0b111
 
-# The bridges' magnitudes (RULES §1).
+# The bridges' magnitudes (docs/rulebook.md §1).
 ASSIGNED_MAGNITUDE: dict[str, int] = {"CEO": 25, "CFO": 25, "HR": 30}
 VACATED_MAGNITUDE = 20
 RENEWAL_MAGNITUDES: tuple[int, ...] = (70, 55, 45, 35)
 RENEWAL_CLASS = DEADLINE
 
-# RULES §2 and §4, replayed to keep the plans honest.
+# docs/rulebook.md §2 and §4, replayed to keep the plans honest.
 BAND_FLOORS: tuple[int, ...] = (10, 25, 40, 60, 80)
 ACTIVE_DOMAIN = 10
 DOMAIN_CAP = 100
@@ -133,7 +133,7 @@ def _primary_class(plan: Plan, dol_active: bool, people_active: bool) -> str | N
 
 
 def assess(plan: Plan) -> Assessment:
-    """RULES §2-§3 for a plan: score, band, the cap that bound it, proof formable."""
+    """docs/rulebook.md §2-§3 for a plan: score, band, the cap that bound it, proof formable."""
     dol, people, blog = _domain_sums(plan)
     active = (dol >= ACTIVE_DOMAIN, people >= ACTIVE_DOMAIN, blog >= ACTIVE_DOMAIN)
     # floor(1.0*DOL + 0.8*PEOPLE + 0.5*BLOG) in integer arithmetic, so no float rounding
@@ -158,7 +158,7 @@ def assess(plan: Plan) -> Assessment:
 
 
 def audience(plan: Plan, view: SlotView) -> str | None:
-    """The slot RULES §4 will pick: the class's slot if filled, else CEO, CFO, HR."""
+    """The slot docs/rulebook.md §4 will pick: the class's slot if filled, else CEO, CFO, HR."""
     dol, people, _ = _domain_sums(plan)
     primary = _primary_class(plan, dol >= ACTIVE_DOMAIN, people >= ACTIVE_DOMAIN)
     wanted = SLOT_FOR_CLASS.get(primary or "", "CEO")

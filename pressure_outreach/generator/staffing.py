@@ -8,7 +8,7 @@ are recent enough to raise executive-bridge signals, so everything else is dated
 outside the bridge windows (180 days for ASSIGNED, 90 for VACATED).
 
 Slot faults (bad rows) are only ever placed on slots the pattern says are unfilled, so
-the filled counts of RULES §4 stay exactly those of the pattern.
+the filled counts of docs/rulebook.md §4 stay exactly those of the pattern.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def _unfilled_slot(chunk: Chunk, company: Company, slot: str, vacated: bool, fau
 
 
 def _faulty_slot(chunk: Chunk, company: Company, slot: str, fault: str, former: Person | None) -> None:
-    """Bad slot rows that look filled but, under RULES §4, are not."""
+    """Bad slot rows that look filled but, under docs/rulebook.md §4, are not."""
     rng = chunk.rng
     old = chunk.before(*calibration.HOLDER_TENURE_DAYS)
     if fault == "missing_person":

@@ -105,7 +105,7 @@ INDUSTRIES: tuple[str, ...] = _split(
     """
 )
 
-# 85% of companies sit in the five core states (RULES calibration); the rest spread out.
+# 85% of companies sit in the five core states (the demo data's calibration); the rest spread out.
 CORE_STATES: tuple[str, ...] = ("PA", "OH", "VA", "NC", "MD")
 
 CORE_STATE_WEIGHTS: tuple[float, ...] = (0.26, 0.22, 0.14, 0.14, 0.09)

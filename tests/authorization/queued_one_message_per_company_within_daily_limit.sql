@@ -1,11 +1,11 @@
 {#-
     Invariant: exactly one message per company in a run, unique message ids, and the day's
-    messages (this run's plus those queued earlier the same as_of day) within the daily limit.
-    When the earlier ones already reach it (the limit was lowered during the day, or a run
-    used a higher one), this run may add none; adding none is never a violation. The places
-    go in RULES §5.11's order: no company held back at DAILY_LIMIT ranks above a queued one
-    (band desc, BIT score desc, outreach_id), compared as the strongest held back against
-    the weakest queued.
+    messages (this run's plus those queued earlier the same as_of day) within the daily
+    limit. When the earlier ones already reach it (the limit was lowered during the day, or
+    a run used a higher one), this run may add none; adding none is never a violation. The
+    places go in the order of docs/rulebook.md §5 (gate 11): no company held back at
+    DAILY_LIMIT ranks above a queued one (band desc, BIT score desc, outreach_id), compared
+    as the strongest held back against the weakest queued.
 
     A run is its as_of: the messages and decisions an earlier build with the same as_of
     already wrote belong to it. A re-run after the data or the vars changed (a late signal,

@@ -2,9 +2,9 @@
     Invariant: every queued message carries a proof line in its band's format, valid after
     as_of, citing the domains its band requires (band 4: DOL and PEOPLE; band 5: all three
     and a decision window), in the company's primary pressure class. Every cited signal is
-    the company's own (RULES §3: never copied from another company), active at as_of, and
-    its evidence is the proof's evidence for the signal's domain and is quoted in the proof
-    line (never invented, never moved to another domain).
+    the company's own (docs/rulebook.md §3: never copied from another company), active at
+    as_of, and its evidence is the proof's evidence for the signal's domain and is quoted in
+    the proof line (never invented, never moved to another domain).
 -#}
 with
 

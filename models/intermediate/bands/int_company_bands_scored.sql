@@ -1,6 +1,6 @@
 {#-
-    The BIT band of every company of the spine at as_of (RULES.md §2): domain sums, the
-    BIT score over active domains, the raw band, the caps that apply, the final band and
+    The BIT band of every company of the spine at as_of (docs/rulebook.md §2): domain sums,
+    the BIT score over active domains, the raw band, the caps that apply, the final band and
     the cap that bound it, and the primary pressure class with its signal.
 -#}
 with

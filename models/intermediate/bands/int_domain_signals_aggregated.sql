@@ -1,9 +1,9 @@
 {#-
-    One row per company and evidence domain that has an active signal at as_of: the
-    domain's summed magnitude (capped), whether the domain is active, and its strongest
-    proof-grade signal — the active signal with a non-NULL pressure class of the highest
-    magnitude, ties to the latest detected_at, then the smallest signal id (RULES.md §2.5,
-    §3). Context-only signals (NULL class) add to the sum but are never the strongest.
+    One row per company and evidence domain that has an active signal at as_of: the domain's
+    summed magnitude (capped), whether the domain is active, and its strongest proof-grade
+    signal — the active signal with a non-NULL pressure class of the highest magnitude, ties
+    to the latest detected_at, then the smallest signal id (docs/rulebook.md §2, §3).
+    Context-only signals (NULL class) add to the sum but are never the strongest.
 -#}
 with
 

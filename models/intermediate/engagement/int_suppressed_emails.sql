@@ -1,9 +1,9 @@
 {#-
-    The suppression list (RULES.md §5.7): every address with a hard bounce, a complaint or
-    an unsubscribe at or before as_of. Suppression never expires. Addresses are compared
-    lowercased and trimmed (normalised in staging). An event whose only defect is its own
-    id (missing or repeated) still suppresses (`has_valid_content`): losing an unsubscribe is
-    worse than counting one twice.
+    The suppression list (docs/rulebook.md §5, gate 7): every address with a hard bounce, a
+    complaint or an unsubscribe at or before as_of. Suppression never expires. Addresses are
+    compared lowercased and trimmed (normalised in staging). An event whose only defect is
+    its own id (missing or repeated) still suppresses (`has_valid_content`): losing an
+    unsubscribe is worse than counting one twice.
 -#}
 with
 

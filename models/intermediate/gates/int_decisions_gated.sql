@@ -1,6 +1,6 @@
 {#-
-    One decision per company of the spine at as_of (RULES.md §5). The gates run in order
-    and the first that fails names the reason:
+    One decision per company of the spine at as_of (docs/rulebook.md §5). The gates run in
+    order and the first that fails names the reason:
     EXCLUDED, KILL_SWITCH, BAND_BELOW_3, NO_VALID_PROOF, NO_FILLED_SLOT, EMAIL_NOT_READY,
     SUPPRESSED, COOLING_OFF, TOUCH_CAP, ALREADY_QUEUED, DAILY_LIMIT, otherwise QUEUED.
     Every gate's own flag is kept, so "why (not)?" is answerable for every company.

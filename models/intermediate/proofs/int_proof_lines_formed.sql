@@ -1,5 +1,5 @@
 {#-
-    The proof line of every company at band 3 or above (RULES.md §3), with its
+    The proof line of every company at band 3 or above (docs/rulebook.md §3), with its
     machine-readable twin. Band 3 cites the primary signal; bands 4 and 5 cite the
     strongest proof-grade signal of DOL, then PEOPLE, then BLOG (BLOG at band 4 only when
     active). When a required citation is missing the proof cannot be formed: the row stays,

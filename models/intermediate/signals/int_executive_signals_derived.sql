@@ -1,9 +1,9 @@
 {#-
-    The executive bridge (RULES.md §1): every ASSIGNED slot event is a new executive in
-    seat; every VACATED event whose seat is still empty is a vacancy. Both are PEOPLE
+    The executive bridge (docs/rulebook.md §1): every ASSIGNED slot event is a new executive
+    in seat; every VACATED event whose seat is still empty is a vacancy. Both are PEOPLE
     signals of ORGANIZATIONAL_RECONFIGURATION; magnitudes and lifetimes come from the
-    executive_signals seed. DISPLACED events give no signal, and neither does an event
-    whose signal has expired by as_of.
+    executive_signals seed. DISPLACED events give no signal, and neither does an event whose
+    signal has expired by as_of.
 -#}
 with
 

@@ -1,6 +1,6 @@
 {#-
-    The renewal bridge (RULES.md §1): a company's current Form 5500 filing says when its
-    benefits renew; the nearer the renewal, the stronger the DEADLINE_PROXIMITY signal.
+    The renewal bridge (docs/rulebook.md §1): a company's current Form 5500 filing says when
+    its benefits renew; the nearer the renewal, the stronger the DEADLINE_PROXIMITY signal.
     The current filing is the latest valid one dated at or before as_of.
 -#}
 with

@@ -3,7 +3,7 @@
     valid rows plus the renewal and executive bridges. Rows dated after as_of do not exist
     for this run; a signal id delivered more than once, by one hub, several, or a hub and a
     bridge, counts once: the copy with the latest created_at, then the greatest magnitude
-    (RULES.md §1, §9). `is_active` is detected_at <= as_of < expires_at.
+    (docs/rulebook.md §1, §9). `is_active` is detected_at <= as_of < expires_at.
 -#}
 with
 
@@ -45,7 +45,7 @@ executive_signals as (
 ),
 
 -- A bridge signal has no created_at, so a hub row delivering the same id (a hub that
--- derives the bridge itself, with RULES §9's ids) is the copy kept.
+-- derives the bridge itself, with the ids of docs/rulebook.md §1) is the copy kept.
 unioned as (
 
     select * from hub_signals

@@ -1,8 +1,8 @@
 {#-
-    The slot (CEO, CFO or HR) each company's message would go to (RULES.md §4, the seed's
-    select_slot): the primary slot of its pressure class when filled, otherwise the first
-    filled of CEO, CFO, HR. A class missing from the slot_map seed, or no class at all,
-    routes to CEO first. No filled slot leaves chosen_slot NULL.
+    The slot (CEO, CFO or HR) each company's message would go to (docs/rulebook.md §4, the
+    seed's select_slot): the primary slot of its pressure class when filled, otherwise the
+    first filled of CEO, CFO, HR. A class missing from the slot_map seed, or no class at
+    all, routes to CEO first. No filled slot leaves chosen_slot NULL.
 -#}
 with
 

@@ -1,7 +1,8 @@
 {#-
     Every company of the spine times every slot type (CEO, CFO, HR): whether the slot is
-    filled as RULES.md §4 defines it — is_filled is true and the person exists — and who
-    holds it. A quarantined slot row (duplicate, unknown type, ...) leaves the slot empty.
+    filled as docs/rulebook.md §4 defines it — is_filled is true and the person exists — and
+    who holds it. A quarantined slot row (duplicate, unknown type, ...) leaves the slot
+    empty.
 -#}
 with
 

@@ -1,5 +1,5 @@
 {#-
-    execution.send_queue — the interface to the Execution Hub (RULES.md §7).
+    execution.send_queue — the interface to the Execution Hub (docs/rulebook.md §7).
 
     Append-only: each run inserts the messages of int_messages_rendered whose message_id
     is not in the queue yet, and never updates or deletes a row. `full_refresh: false`

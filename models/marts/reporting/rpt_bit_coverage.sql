@@ -4,7 +4,7 @@
     scorer never scored it. The coverage figures of the seed document (companies with a
     legacy score / companies in the spine) repeat on every row. `agreement` compares the
     score range of the legacy tier with the score range of the v2 band. The legacy score
-    is reported only; it never decides anything (RULES.md §2).
+    is reported only; it never decides anything (docs/rulebook.md §2).
 -#}
 {%- set tier_min_scores = var('legacy_tier_min_scores') -%}
 

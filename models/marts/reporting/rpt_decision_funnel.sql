@@ -2,8 +2,8 @@
     The authorization funnel of every run (a run is one decided_at of the decision log):
     per segment of the run (band × pressure class × audience), the companies entering,
     how many each gate removed, in the order the gates run (the `decision_gates` var,
-    RULES.md §5), how many remained after each gate, and how many were queued. Every
-    segment has one row per gate, zeros included, so the funnel reads top to bottom.
+    docs/rulebook.md §5), how many remained after each gate, and how many were queued.
+    Every segment has one row per gate, zeros included, so the funnel reads top to bottom.
     entering = sum of removed + queued, per segment and per run.
 
     Incremental: a run's funnel is computed once, when the run is logged. The log is

@@ -1,6 +1,6 @@
 {#-
-    The seed's "Current Slot Status" table recomputed from data: per slot type and in
-    total, how many of the spine's slots are filled (RULES.md §4: is_filled and the person
+    The seed's "Current Slot Status" table recomputed from data: per slot type and in total,
+    how many of the spine's slots are filled (docs/rulebook.md §4: is_filled and the person
     exists; a quarantined slot row counts as not filled).
 -#}
 with

@@ -1,6 +1,6 @@
 {#-
     Delivery events reported by the Execution Hub. Emails are normalised here once.
-    Events of an unknown type are flagged and ignored downstream (RULES.md §9).
+    Events of an unknown type are flagged and ignored downstream (docs/rulebook.md §9).
 
     An event whose only defect is its own id (missing, or repeated by a later copy) is a bad
     row, counted in rpt_data_quality, yet what it reports still happened: `has_valid_content`

@@ -2,7 +2,7 @@
     Form 5500 facts, one row per filing. A dol_id delivered more than once keeps one copy:
     among the copies that pass every other check and exist at as_of, the latest (by
     created_at, then updated_at) is kept and the others are flagged DUPLICATE_DOL_ID. The
-    kept copy is the one the current-filing rule (RULES.md §1) would read anyway.
+    kept copy is the one the current-filing rule (docs/rulebook.md §1) would read anyway.
 -#}
 with
 

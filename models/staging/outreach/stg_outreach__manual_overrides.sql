@@ -1,6 +1,7 @@
 {#-
     Kill switches. An override whose type is unknown is flagged but kept visible; NULL
-    is_active counts as active and a NULL created_at as in force (RULES.md §9, fail closed).
+    is_active counts as active and a NULL created_at as in force (docs/rulebook.md §9, fail
+    closed).
 -#}
 with
 

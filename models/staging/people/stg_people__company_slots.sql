@@ -1,8 +1,8 @@
 {#-
     A duplicated slot (the same company and slot type twice) or a duplicated slot id is a
     bad row in every copy: which copy is true is unknown, so the slot counts as not filled
-    (RULES.md §4). Duplicates are judged among the rows that pass the other checks. A slot
-    that is not a duplicate but names a person people_master does not hold is flagged
+    (docs/rulebook.md §4). Duplicates are judged among the rows that pass the other checks.
+    A slot that is not a duplicate but names a person people_master does not hold is flagged
     MISSING_PERSON: it could never count as filled, and rpt_data_quality counts it.
 -#}
 with
