@@ -14,7 +14,7 @@ help:
 	@echo "make db-start | db-stop | db-status   the embedded PostgreSQL server"
 	@echo "                   (127.0.0.1, port OUTREACH_PG_PORT, default 54329)"
 	@echo "make docs          serve the docs site on http://127.0.0.1:8080"
-	@echo "make lint          sqlfluff and ruff"
+	@echo "make lint          sqlfluff, ruff and dbt-score"
 	@echo "make bench         benchmark 95,004 and 1,000,000 companies (10,000,000 where disk allows) into BENCHMARKS.md"
 	@echo "make bench-smoke   the two-minute version of make bench"
 	@echo "make clean         remove the virtual environment, dbt's output and the database"
@@ -51,10 +51,29 @@ docs: venv profile
 	@test -f target/index.html || $(PY) -m pressure_outreach demo
 	$(DBT) docs serve --port 8080 --host 127.0.0.1 --no-browser
 
-lint: venv profile db-start
+# dbt-score, the linter of the dbt metadata, in a virtual environment of its own: it reads a
+# manifest and needs no dbt, so its dependencies never meet the pinned dbt's. It lints the
+# manifest of a fresh `dbt parse`, written to a target path of its own so that the demo's
+# target/manifest.json (the docs site's, with compiled SQL) is left as it is. Rules:
+# [tool.dbt-score] in pyproject.toml. The project and every model, seed and macro must score
+# at least SCORE_FLOOR (out of 10).
+SCORE_VENV ?= .venv-score
+SCORE_TARGET := target/score
+SCORE_FLOOR ?= 9.0
+
+$(SCORE_VENV)/.installed: requirements-score.txt
+	$(PYTHON) -m venv $(SCORE_VENV)
+	$(SCORE_VENV)/bin/pip install --quiet --upgrade pip
+	$(SCORE_VENV)/bin/pip install --quiet -r requirements-score.txt
+	touch $@
+
+lint: venv profile db-start $(SCORE_VENV)/.installed
 	$(VENV)/bin/sqlfluff lint models tests --disable-progress-bar
 	$(VENV)/bin/ruff check pressure_outreach python_tests
 	$(VENV)/bin/ruff format --check pressure_outreach python_tests
+	$(DBT) parse --quiet --target-path $(SCORE_TARGET)
+	$(SCORE_VENV)/bin/dbt-score lint --manifest $(SCORE_TARGET)/manifest.json \
+		--fail-project-under $(SCORE_FLOOR) --fail-any-item-under $(SCORE_FLOOR)
 
 # Headless Chromium for the docs-site browser test (installs it as root where it is missing).
 .PHONY: browser
@@ -75,4 +94,4 @@ bench-smoke: venv profile db-start
 
 clean:
 	-$(PY) -m pressure_outreach db destroy
-	rm -rf $(VENV) target dbt_packages logs profiles.yml .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SCORE_VENV) target dbt_packages logs profiles.yml .pytest_cache .hypothesis

@@ -1,8 +1,14 @@
 {#-
     Messages this project queued in earlier runs (queued_at before as_of), read back from
-    execution.send_queue. Cool-downs, touch caps, the daily limit and ALREADY_QUEUED are
-    judged on it.
+    its own append-only execution.send_queue through the source of that name (a ref would
+    be a cycle; macros/queue_history.sql). Cool-downs, touch caps, the daily limit and
+    ALREADY_QUEUED are judged on it.
 -#}
+-- The daily-limit invariant (tests/authorization/) also reads the decision log back
+-- (source execution.decision_log). dbt build lets a failing test hold back only models
+-- downstream of everything the test reads, and this model is upstream of both send_queue
+-- and decision_log, so the dependency is declared here:
+-- depends_on: {{ source('execution', 'decision_log') }}
 with
 
 history as (
