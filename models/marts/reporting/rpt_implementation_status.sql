@@ -25,13 +25,14 @@ slot_fill_total as (
 ),
 
 -- every company of the spine is in exactly one cell of rpt_bit_coverage when it has a
--- v2 band; the spine and legacy totals repeat on every row
+-- v2 band; the spine and legacy totals repeat on every row (none at all when the spine is
+-- empty: every count is then 0)
 bit_coverage as (
 
     select
-        max(spine_companies) as spine_companies,
-        max(legacy_scored_companies) as legacy_scored_companies,
-        sum(companies) as banded_companies
+        coalesce(max(spine_companies), 0) as spine_companies,
+        coalesce(max(legacy_scored_companies), 0) as legacy_scored_companies,
+        coalesce(sum(companies), 0) as banded_companies
     from {{ ref('rpt_bit_coverage') }}
 
 ),

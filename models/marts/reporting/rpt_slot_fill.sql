@@ -5,25 +5,36 @@
 -#}
 with
 
+slot_types as (
+
+    select
+        slot_type,
+        fallback_order
+    from {{ ref('slot_waterfall') }}
+
+),
+
 slots as (
 
     select
         slot_type,
-        fallback_order,
         is_filled
     from {{ ref('int_slots_resolved') }}
 
 ),
 
+-- every slot type of the waterfall has its row, with zeros when the spine is empty
 by_type as (
 
     select
-        slot_type,
-        fallback_order as sort_order,
-        count(*) filter (where is_filled) as filled_slots,
-        count(*) as total_slots
-    from slots
-    group by slot_type, fallback_order
+        slot_types.slot_type,
+        slot_types.fallback_order as sort_order,
+        count(slots.slot_type) filter (where slots.is_filled) as filled_slots,
+        count(slots.slot_type) as total_slots
+    from slot_types
+    left join slots
+        on slot_types.slot_type = slots.slot_type
+    group by slot_types.slot_type, slot_types.fallback_order
 
 ),
 
