@@ -14,7 +14,7 @@
 {% macro require_run_as_of() -%}
     {#- flags.WHICH is the command that runs: `test`, also under a `dbt retry` of one -#}
     {%- set command = flags.WHICH if execute else none -%}
-    {%- set as_of_var = var('as_of', none) -%}
+    {%- set as_of_var = var('as_of', none) or (env_var('OUTREACH_AS_OF', '') if execute else none) -%}
     {%- if command != 'test' or (as_of_var is not none and as_of_var | string | trim != '') -%}
         {{- return('select 1') -}}
     {%- endif -%}

@@ -320,8 +320,11 @@ def database_size(conn: settings.ConnectionSettings) -> int:
         return db.execute("select pg_database_size(current_database())").fetchone()[0]
 
 
-def _env(conn: settings.ConnectionSettings) -> dict[str, str]:
-    return {**conn.dbt_environment(), "PYTHONUNBUFFERED": "1"}
+def _env(conn: settings.ConnectionSettings, as_of: datetime | None = None) -> dict[str, str]:
+    """The environment of a measured subprocess; `as_of` goes to dbt as the production
+    command passes it (dbt_runner.as_of_environment)."""
+    at = dbt_runner.as_of_environment(as_of.isoformat()) if as_of else {}
+    return {**conn.dbt_environment(), "PYTHONUNBUFFERED": "1", **at}
 
 
 # --------------------------------------------------------------------------- the steps
@@ -374,8 +377,9 @@ PRODUCTION_BUILD = dbt_runner.PRODUCTION_BUILD_ARGS
 UNIT_TESTS = ("test", "--select", "resource_type:unit_test")
 
 
-def _dbt_command(ctx: Context, as_of: datetime, dbt_args: tuple[str, ...]) -> list[str]:
-    """The dbt CLI at as_of with the demo vars, the scale's own target and log path."""
+def _dbt_command(ctx: Context, dbt_args: tuple[str, ...]) -> list[str]:
+    """The dbt CLI with the demo vars, the scale's own target and log path (run it with
+    ``_env(conn, as_of)``: the as_of travels in the environment)."""
     return [
         str(Path(sys.executable).with_name("dbt")),
         *dbt_args,
@@ -389,16 +393,18 @@ def _dbt_command(ctx: Context, as_of: datetime, dbt_args: tuple[str, ...]) -> li
         str(ctx.work / "logs"),
         "--no-use-colors",
         "--vars",
-        json.dumps(settings.demo_dbt_vars(as_of.isoformat())),
+        json.dumps(settings.demo_dbt_vars()),
     ]
 
 
 def step_dbt_build(ctx: Context, as_of: datetime, label: str) -> dict[str, Any]:
     """The production ``dbt build`` at as_of."""
     target = ctx.work / "target"
-    command = _dbt_command(ctx, as_of, PRODUCTION_BUILD)
+    command = _dbt_command(ctx, PRODUCTION_BUILD)
     partial_parse_file = (target / "partial_parse.msgpack").exists()
-    measured = run_measured(command, _env(ctx.conn), ctx.work / f"dbt_{label}.log", ctx.pgdata, ctx.conn.database)
+    measured = run_measured(
+        command, _env(ctx.conn, as_of), ctx.work / f"dbt_{label}.log", ctx.pgdata, ctx.conn.database
+    )
     if measured.returncode != 0:
         raise BenchError(f"dbt build ({label}) failed:\n{_tail(measured.log)}")
     summary = summarize_run_results(target / "run_results.json")
@@ -420,8 +426,10 @@ def step_dbt_build(ctx: Context, as_of: datetime, label: str) -> dict[str, Any]:
 
 def step_unit_tests(ctx: Context, as_of: datetime) -> dict[str, Any]:
     """dbt's unit tests on their own (CI's share of ``make test``), after the full build."""
-    command = _dbt_command(ctx, as_of, UNIT_TESTS)
-    measured = run_measured(command, _env(ctx.conn), ctx.work / "dbt_unit_tests.log", ctx.pgdata, ctx.conn.database)
+    command = _dbt_command(ctx, UNIT_TESTS)
+    measured = run_measured(
+        command, _env(ctx.conn, as_of), ctx.work / "dbt_unit_tests.log", ctx.pgdata, ctx.conn.database
+    )
     if measured.returncode != 0:
         raise BenchError(f"dbt unit tests failed:\n{_tail(measured.log)}")
     summary = summarize_run_results(ctx.work / "target" / "run_results.json")
@@ -1229,7 +1237,7 @@ def main(argv: list[str] | None = None) -> int:
             "max_minutes": max_minutes,
             "seed": args.seed,
             "as_of": args.as_of,
-            "dbt_vars": settings.demo_dbt_vars(args.as_of),
+            "dbt_vars": {**settings.demo_dbt_vars(), "as_of": args.as_of},
         },
         "machine": machine(admin),
         "scales": [],

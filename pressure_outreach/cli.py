@@ -98,29 +98,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     if generated != 0:
         return generated
-    dbt_vars = settings.demo_dbt_vars(args.as_of.isoformat())
+    as_of = args.as_of.isoformat()
+    dbt_vars = settings.demo_dbt_vars()
     with dbt_runner.run_lock(settings.from_env()):
         # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
         # (README: Roles and grants). On your own server that is an administrator's job: if the
         # profile's user may not do it, the build still runs once the roles exist.
         dbt_runner.run(["run-operation", "create_roles"], check=not args.external_db)
         # The demo builds everything, dbt's unit tests included.
-        _checked_build(dbt_vars, ["build"])
+        _checked_build(as_of, dbt_vars, ["build"])
     if not args.no_docs:
-        dbt_runner.run(["docs", "generate", *dbt_runner.vars_arg(dbt_vars)])
+        dbt_runner.run(
+            ["docs", "generate", *dbt_runner.vars_arg(dbt_vars)], environ=dbt_runner.as_of_environment(as_of)
+        )
     summary.print_summary(settings.from_env())
     return 0
 
 
-def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
+def _checked_build(as_of: str | None, dbt_vars: dict[str, object], build_args: list[str]) -> None:
     """`dbt source freshness` on the Execution Hub's feed, then the build (`build_args`,
-    the dbt command first): a stale feed (unread unsubscribes) stops the run before
-    anything is built or queued."""
+    the dbt command first), both at `as_of` (None: now): a stale feed (unread unsubscribes)
+    stops the run before anything is built or queued."""
+    environ = dbt_runner.as_of_environment(as_of)
     freshness = dbt_runner.freshness_outcome(
-        ["--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)]
+        ["--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)], environ=environ
     )
     if freshness == "stale":
-        raise dbt_runner.DbtError(_stale_feed_message(dbt_vars.get("as_of")))
+        raise dbt_runner.DbtError(_stale_feed_message(as_of))
     if freshness == "unchecked":
         raise dbt_runner.DbtError(
             "dbt source freshness could not check the Execution Hub's send_events feed (dbt's error is "
@@ -128,7 +132,7 @@ def _checked_build(dbt_vars: dict[str, object], build_args: list[str]) -> None:
             "built or queued: without knowing that the hub's opt-outs have been read, nobody is mailed. "
             "Fix that error and run again."
         )
-    dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)])
+    dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)], environ=environ)
 
 
 def _stale_feed_message(as_of: object) -> str:
@@ -159,10 +163,11 @@ def _after_dashes(dbt_args: list[str]) -> list[str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """The production run: one at a time per database, freshness first, no unit tests."""
-    dbt_vars: dict[str, object] = {**json.loads(args.vars), **({"as_of": args.as_of.isoformat()} if args.as_of else {})}
+    dbt_vars: dict[str, object] = json.loads(args.vars)
+    as_of = args.as_of.isoformat() if args.as_of else dbt_vars.pop("as_of", None)
     extra = _after_dashes(args.dbt_args)
     with dbt_runner.run_lock(settings.from_env()):
-        _checked_build(dbt_vars, [*dbt_runner.PRODUCTION_BUILD_ARGS, *extra])
+        _checked_build(as_of, dbt_vars, [*dbt_runner.PRODUCTION_BUILD_ARGS, *extra])
     return 0
 
 
@@ -200,7 +205,9 @@ def cmd_test(args: argparse.Namespace) -> int:
     extra = _after_dashes(args.dbt_args)
     print(f"testing the build at as_of {as_of_text}", flush=True)
     with dbt_runner.run_lock(conn):
-        dbt_runner.run(["test", *dbt_runner.vars_arg({**dbt_vars, "as_of": as_of_text}), *extra])
+        dbt_runner.run(
+            ["test", *dbt_runner.vars_arg(dbt_vars), *extra], environ=dbt_runner.as_of_environment(as_of_text)
+        )
     return 0
 
 

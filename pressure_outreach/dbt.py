@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -43,29 +44,97 @@ def vars_arg(values: dict[str, object]) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
-def invoke(args: list[str], project_dir: Path = PROJECT_DIR) -> dbtRunnerResult:
-    """Run one dbt command in-process; dbt's own result (success, per-node results)."""
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set for the duration of the block. dbt reads the
+    profile's ``env_var()``s, and this project's ``OUTREACH_AS_OF``, when a command starts."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def invoke(
+    args: list[str],
+    project_dir: Path = PROJECT_DIR,
+    environ: Mapping[str, str] | None = None,
+    callbacks: tuple = (),
+) -> dbtRunnerResult:
+    """Run one dbt command in-process, with ``environ`` set; dbt's own result (success,
+    per-node results). ``callbacks`` receive every event dbt fires."""
     from dbt.cli.main import dbtRunner
 
     ensure_profile(project_dir)
-    full = [*args, "--project-dir", str(project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
-    return dbtRunner().invoke(full)
+    with environment(environ or {}):
+        profiles_dir = os.environ.get("DBT_PROFILES_DIR", str(project_dir))
+        full = [*args, "--project-dir", str(project_dir), "--profiles-dir", profiles_dir]
+        return dbtRunner(callbacks=list(callbacks)).invoke(full)
 
 
-def run(args: list[str], project_dir: Path = PROJECT_DIR, check: bool = True) -> bool:
+@dataclass
+class Invocation:
+    """A dbt command run in-process with its log kept: whether it succeeded, the lines dbt
+    printed (info level and up, without colours) and the status of every node it ran."""
+
+    success: bool
+    stdout: str
+    statuses: dict[str, str] = field(default_factory=dict)
+    exception: BaseException | None = None
+
+    @property
+    def returncode(self) -> int:
+        return 0 if self.success else 1
+
+
+def capture(args: list[str], project_dir: Path = PROJECT_DIR, environ: Mapping[str, str] | None = None) -> Invocation:
+    """``invoke`` that keeps what dbt printed (for tests and tools that read dbt's verdicts
+    from its own words) and each node's status by its name (``{"send_queue": "skipped"}``)."""
+    lines: list[str] = []
+
+    def keep(event: Any) -> None:
+        if event.info.level != "debug":
+            lines.append(event.info.msg)
+
+    result = invoke([*args, "--no-use-colors"], project_dir, environ, callbacks=(keep,))
+    statuses = {
+        node_result.node.name: str(node_result.status)
+        for node_result in getattr(result.result, "results", None) or ()
+        if getattr(node_result, "node", None) is not None
+    }
+    return Invocation(bool(result.success), "\n".join(lines), statuses, result.exception)
+
+
+def as_of_environment(as_of: str | None) -> dict[str, str]:
+    """The environment that hands dbt the evaluation instant (macros/as_of.sql): a daily run
+    has a new as_of every time, and in --vars it would make dbt parse the whole project
+    again; in OUTREACH_AS_OF dbt keeps the parse of the run before."""
+    return {"OUTREACH_AS_OF": as_of or ""}
+
+
+def run(
+    args: list[str], project_dir: Path = PROJECT_DIR, check: bool = True, environ: Mapping[str, str] | None = None
+) -> bool:
     """Run one dbt command in-process; return whether it succeeded."""
-    success = bool(invoke(args, project_dir).success)
+    success = bool(invoke(args, project_dir, environ).success)
     if check and not success:
         raise DbtError(f"dbt {' '.join(args)} failed")
     return success
 
 
-def freshness_outcome(args: list[str], project_dir: Path = PROJECT_DIR) -> str:
+def freshness_outcome(
+    args: list[str], project_dir: Path = PROJECT_DIR, environ: Mapping[str, str] | None = None
+) -> str:
     """`dbt source freshness` (`args` after those two words): "fresh"; "stale" when a
     checked source is past its error_after and every check got an answer; "unchecked" when
     dbt could not tell (the table missing or unreadable, a connection lost, a bad argument),
     which says nothing about the feed's age."""
-    result = invoke(["source", "freshness", *args], project_dir)
+    result = invoke(["source", "freshness", *args], project_dir, environ)
     if result.success:
         return "fresh"
     statuses = {str(node.status) for node in getattr(result.result, "results", None) or ()}

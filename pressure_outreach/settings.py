@@ -41,11 +41,9 @@ class ConnectionSettings:
             parts["password"] = self.password
         return " ".join(f"{k}='{v}'" for k, v in parts.items())
 
-    def dbt_environment(self) -> dict[str, str]:
-        """The process environment with these settings in the variables the profile reads,
-        for running dbt (or this package) as a subprocess against this database."""
+    def profile_environment(self) -> dict[str, str]:
+        """These settings in the variables the profile reads (profiles.yml.example)."""
         return {
-            **os.environ,
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
             "OUTREACH_PG_HOST": self.host,
             "OUTREACH_PG_PORT": str(self.port),
@@ -54,6 +52,11 @@ class ConnectionSettings:
             "OUTREACH_PG_DATABASE": self.database,
             "OUTREACH_PG_SCHEMA": self.schema,
         }
+
+    def dbt_environment(self) -> dict[str, str]:
+        """The process environment with these settings in the variables the profile reads,
+        for running dbt (or this package) as a subprocess against this database."""
+        return {**os.environ, **self.profile_environment()}
 
 
 def from_env(environ: dict[str, str] | None = None) -> ConnectionSettings:
@@ -86,6 +89,6 @@ DEFAULT_SEED = 42
 DEFAULT_COMPANIES = 95_004
 
 
-def demo_dbt_vars(as_of: str = DEMO_AS_OF) -> dict[str, object]:
-    """The dbt vars of the demo build (and of the build `make test` checks)."""
-    return {"as_of": as_of, "daily_queue_limit": DEMO_DAILY_QUEUE_LIMIT}
+def demo_dbt_vars() -> dict[str, object]:
+    """The dbt vars of the demo build (its as_of travels in OUTREACH_AS_OF: macros/as_of.sql)."""
+    return {"daily_queue_limit": DEMO_DAILY_QUEUE_LIMIT}
