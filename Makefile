@@ -80,8 +80,10 @@ lint: venv profile db-start $(SCORE_VENV)/.installed
 browser:
 	bash .ci/ensure-chromium
 
+# pytest on two workers (pytest-xdist; the tests of a module stay together, they share its
+# scratch databases), the slowest 15 tests listed at the end (pyproject.toml).
 test: demo lint browser
-	$(VENV)/bin/pytest python_tests
+	$(VENV)/bin/pytest python_tests -n 2 --dist loadscope
 
 # Benchmarks (BENCHMARKS.md and bench/results.json): 95,004 and 1,000,000 companies, 10,000,000 when
 # the disk and the time budget allow; bench-smoke is the two-minute version the tests run.

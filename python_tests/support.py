@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import uuid
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import psycopg
 
+import databases
+from pressure_outreach import dbt as dbt_runner
 from pressure_outreach import settings
 
 PROJECT_DIR = settings.PROJECT_DIR
 DEMO_AS_OF = datetime.fromisoformat(settings.DEMO_AS_OF)
+# The daily production build (models, seeds, data tests; dbt's unit tests run once, in the
+# demo build `make test` starts with): what every test that builds runs.
+PRODUCTION_BUILD = list(dbt_runner.PRODUCTION_BUILD_ARGS)
 
 
 def connection_settings() -> settings.ConnectionSettings:
@@ -36,7 +39,7 @@ def unreachable_reason(conn: settings.ConnectionSettings) -> str | None:
 def demo_build_missing_reason(conn: settings.ConnectionSettings) -> str | None:
     with psycopg.connect(conn.conninfo()) as db:
         built = db.execute("select to_regclass('reporting.rpt_slot_fill') is not null").fetchone()[0]
-    return None if built else "the demo build is missing; run `make build` first"
+    return None if built else "the demo build is missing; run `make demo` first"
 
 
 def query(conn: settings.ConnectionSettings, sql: str, params: tuple = ()) -> list[tuple]:
@@ -44,23 +47,22 @@ def query(conn: settings.ConnectionSettings, sql: str, params: tuple = ()) -> li
         return db.execute(sql, params).fetchall()
 
 
-@contextmanager
-def scratch_database(conn: settings.ConnectionSettings, label: str, ctype: str | None = None):
-    """A new, empty database on the same server, dropped afterwards; `ctype` sets its
-    character classification (e.g. "C.utf8", where the server's default is C)."""
-    name = f"pytest_{label}_{uuid.uuid4().hex[:8]}"
-    locale = f" template template0 lc_ctype '{ctype}'" if ctype else ""
-    with psycopg.connect(conn.conninfo(database="postgres"), autocommit=True) as admin:
-        admin.execute(f'create database "{name}"{locale}')
-    try:
-        yield replace(conn, database=name)
-    finally:
-        with psycopg.connect(conn.conninfo(database="postgres"), autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
-
-
 def dbt_env(conn: settings.ConnectionSettings) -> dict[str, str]:
     return conn.dbt_environment()
+
+
+def dbt_target_path(
+    conn: settings.ConnectionSettings, dbt_vars: dict | None = None, project_dir: Path | None = None
+) -> Path:
+    """Where `run_dbt` keeps dbt's artifacts (compiled SQL, partial parse) for commands
+    against `conn`'s database with `dbt_vars`."""
+    key = hashlib.sha1(json.dumps([conn.user, dbt_vars or {}], sort_keys=True, default=str).encode()).hexdigest()[:8]
+    return run_target_root(project_dir) / f"{conn.database}-{key}"
+
+
+def run_target_root(project_dir: Path | None = None) -> Path:
+    """Where this test run's dbt artifacts go (removed when the run ends)."""
+    return (project_dir or PROJECT_DIR) / "target" / "pytest" / databases.run_id()
 
 
 def run_dbt(
@@ -70,47 +72,43 @@ def run_dbt(
     check: bool = True,
     project_dir: Path | None = None,
     extra_vars: dict | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run the dbt CLI against `conn`'s database at `as_of` (None: no as_of var), with its
-    own target path so the main build's artifacts are never touched. `project_dir` runs a
-    (patched) copy."""
+) -> dbt_runner.Invocation:
+    """Run a dbt command in this process against `conn`'s database at `as_of` (None: no
+    as_of at all); `.returncode` and `.stdout` (what dbt printed) as a subprocess would
+    have them, `.statuses` by node name. `project_dir` runs a (patched) copy.
+
+    as_of travels in OUTREACH_AS_OF, not --vars: dbt re-parses the whole project when its
+    --vars change, and each (database, vars) pair gets a target path of its own, so most
+    commands re-use the parse of the one before."""
     project = project_dir or PROJECT_DIR
-    target_path = project / "target" / "pytest" / conn.database
-    dbt = Path(sys.executable).with_name("dbt")
-    dbt_vars = {**({"as_of": as_of.isoformat()} if as_of else {}), **(extra_vars or {})}
-    command = [str(dbt), *args, "--project-dir", str(project), *(["--vars", json.dumps(dbt_vars)] if dbt_vars else [])]
+    dbt_vars = extra_vars or {}
+    target_path = dbt_target_path(conn, dbt_vars, project)
+    command = [*args, *dbt_runner.vars_arg(dbt_vars)]
     if args[0] != "debug":  # the only command without a target path
         command += ["--target-path", str(target_path)]
-    env = {**dbt_env(conn), "DBT_PROFILES_DIR": str(project)}
-    result = subprocess.run(command, env=env, text=True, capture_output=True, cwd=project)
-    if check and result.returncode != 0:
-        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        if "--log-path" not in args:
+            command += ["--log-path", str(target_path)]
+    environ = {
+        **conn.profile_environment(),
+        "DBT_PROFILES_DIR": str(project),
+        "OUTREACH_AS_OF": as_of.isoformat() if as_of else "",
+    }
+    result = dbt_runner.capture(command, project, environ)
+    if check and not result.success:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}")
     return result
 
 
 def run_cli(conn: settings.ConnectionSettings, args: list[str]) -> subprocess.CompletedProcess[str]:
-    """`python -m pressure_outreach <args>` against `conn`'s database."""
+    """`python -m pressure_outreach <args>` against `conn`'s database, in a process of its
+    own; dbt's artifacts go where `run_dbt`'s for that database go (its parse is reused)."""
     return subprocess.run(
         [sys.executable, "-m", "pressure_outreach", *args],
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,
-        env={**os.environ, **dbt_env(conn)},
+        env={**os.environ, **dbt_env(conn), "DBT_TARGET_PATH": str(dbt_target_path(conn))},
     )
-
-
-@contextmanager
-def built_scratch(conn: settings.ConnectionSettings, label: str, seed: int, as_ofs: list[datetime]):
-    """A scratch database with 2,000 generated companies (around the first as_of), its seeds
-    loaded and one `dbt build` per as_of, in order."""
-    from pressure_outreach.generator import generate
-
-    with scratch_database(conn, label) as scratch:
-        generate(scratch, seed=seed, companies=2_000, as_of=as_ofs[0], progress=False)
-        run_dbt(scratch, ["seed"], as_ofs[0])
-        for as_of in as_ofs:
-            run_dbt(scratch, ["build"], as_of)
-        yield scratch
 
 
 def table_checksums(conn: settings.ConnectionSettings, tables: list[str]) -> dict[str, str]:

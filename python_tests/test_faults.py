@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,15 +30,17 @@ from pathlib import Path
 import psycopg
 import pytest
 
+import databases
+import datasets
 import support
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
-COMPANIES = 3_000
+COMPANIES = datasets.SMALL_COMPANIES
 # A small daily limit leaves companies for every later run of this module to queue. The
 # runs step through days without new Execution Hub events: the stale-feed guard is
 # test_freshness.py's subject, not this file's.
 VARS = {"daily_queue_limit": 8, "send_events_max_age_hours": None}
+BUILD = support.PRODUCTION_BUILD
 QUEUE = "execution.send_queue"
 LOG = "execution.decision_log"
 WAIT_SECONDS = 300
@@ -47,11 +50,9 @@ OURS = "pytest_faults"
 
 @pytest.fixture(scope="module")
 def built(conn_settings):
-    with support.scratch_database(conn_settings, "faults") as scratch:
-        generate(scratch, seed=31, companies=COMPANIES, as_of=T0, progress=False)
-        support.run_dbt(scratch, ["seed"], T0)
-        support.run_dbt(scratch, ["build"], T0, extra_vars=VARS)
-        yield scratch
+    """A copy of the SMALL data set (built at T0); the tests step through the days after."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "faults") as copy:
+        yield copy
 
 
 @dataclass
@@ -69,27 +70,40 @@ class Build:
         return self.process.wait(timeout=WAIT_SECONDS)
 
 
-def start_build(conn, as_of, name: str, select: tuple[str, ...] = ()) -> Build:
-    """`dbt build` in the background, in its own process group, with its own target path."""
-    target = support.PROJECT_DIR / "target" / "pytest" / f"{conn.database}_{name}"
+def warm_target(conn, name: str) -> Path:
+    """A target path of its own for a dbt process, holding the partial parse of the
+    in-process runs against `conn` (dbt then skips parsing the whole project again)."""
+    target = support.dbt_target_path(conn, VARS).with_name(f"{conn.database}_{name}")
     target.mkdir(parents=True, exist_ok=True)
+    warm = support.dbt_target_path(conn, VARS) / "partial_parse.msgpack"
+    if warm.exists():
+        shutil.copy(warm, target / warm.name)
+    return target
+
+
+def start_build(conn, as_of, name: str, select: tuple[str, ...] = ()) -> Build:
+    """`dbt build` (the production build) in the background, in its own process group,
+    with its own target path."""
+    target = warm_target(conn, name)
     log = target / "build.log"
     command = [
         str(Path(sys.executable).with_name("dbt")),
-        "build",
+        *BUILD,
         # only the tests of the selected models (a report's test reading them would see a stale report)
         *(["--select", *select, "--indirect-selection", "cautious"] if select else []),
         "--project-dir",
         str(support.PROJECT_DIR),
         "--target-path",
         str(target),
+        "--log-path",
+        str(target),
         "--vars",
-        json.dumps({"as_of": as_of.isoformat(), **VARS}),
+        json.dumps(VARS),
     ]
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
             command,
-            env=support.dbt_env(conn),
+            env={**support.dbt_env(conn), "OUTREACH_AS_OF": as_of.isoformat()},
             cwd=support.PROJECT_DIR,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -200,10 +214,10 @@ def test_a_build_killed_while_it_inserts_into_the_queue_leaves_none_of_its_rows(
     assert support.table_checksums(built, [QUEUE]) == before, "a killed build left rows in the queue"
     assert queued_ids(built, as_of) == []
 
-    support.run_dbt(built, ["build"], as_of, extra_vars=VARS)
+    support.run_dbt(built, BUILD, as_of, extra_vars=VARS)
     assert_each_message_once(built, as_of)
     after = support.table_checksums(built, [QUEUE])
-    support.run_dbt(built, ["build"], as_of, extra_vars=VARS)
+    support.run_dbt(built, BUILD, as_of, extra_vars=VARS)
     assert support.table_checksums(built, [QUEUE]) == after
 
 
@@ -221,8 +235,8 @@ def test_a_build_killed_after_the_queue_committed_keeps_all_its_rows_and_logs_th
     assert logged_queued_ids(built, as_of) == []
 
     # The next build with the same as_of logs those messages as QUEUED (rows queued at as_of
-    # belong to this run, RULES.md §9) and queues nothing twice.
-    support.run_dbt(built, ["build"], as_of, extra_vars=VARS)
+    # belong to this run, docs/rulebook.md §9) and queues nothing twice.
+    support.run_dbt(built, BUILD, as_of, extra_vars=VARS)
     assert sorted(queued_ids(built, as_of)) == sorted(queued)
     assert_each_message_once(built, as_of)
 
@@ -260,7 +274,7 @@ def test_two_full_builds_at_once_never_queue_a_message_twice(built):
             # The unique constraint would turn a second copy into this error: no build may
             # even try to queue a message the other one queued.
             assert "duplicate key value violates unique constraint" not in output, output[-3000:]
-    support.run_dbt(built, ["build"], as_of, extra_vars=VARS)
+    support.run_dbt(built, BUILD, as_of, extra_vars=VARS)
     assert_each_message_once(built, as_of)
 
 
@@ -281,10 +295,10 @@ def test_a_second_production_build_stops_at_once_with_a_clear_message(built):
     ]
 
     def start(name: str) -> Build:
-        log = support.PROJECT_DIR / "target" / "pytest" / f"{built.database}_{name}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
+        target = warm_target(built, name)
+        log = target / "build.log"
         with log.open("w", encoding="utf-8") as out:
-            env = {**support.dbt_env(built), "DBT_TARGET_PATH": str(log.with_suffix(""))}
+            env = {**support.dbt_env(built), "DBT_TARGET_PATH": str(target)}
             process = subprocess.Popen(command, env=env, cwd=support.PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT)
         return Build(process, log)
 

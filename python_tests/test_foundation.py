@@ -13,6 +13,7 @@ from dataclasses import replace
 import psycopg
 import pytest
 
+import databases
 import support
 from pressure_outreach import contract, database, settings
 from pressure_outreach.generator import generate
@@ -201,7 +202,7 @@ def test_generator_is_deterministic(conn_settings):
     tables = [table.qualified for table in contract.TABLES]
     sums = []
     for seed in (7, 7, 8):
-        with support.scratch_database(conn_settings, f"determinism{seed}") as scratch:
+        with databases.empty_database(conn_settings, f"determinism{seed}") as scratch:
             generate(scratch, seed=seed, companies=1_500, as_of=support.DEMO_AS_OF, progress=False)
             sums.append(support.table_checksums(scratch, tables))
     assert sums[0] == sums[1]
@@ -209,22 +210,12 @@ def test_generator_is_deterministic(conn_settings):
     assert all(sums[0][t] != sums[2][t] for t in ("outreach.outreach", "people.company_slot"))
 
 
-def _cli(conn, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pressure_outreach", *args],
-        capture_output=True,
-        text=True,
-        cwd=support.PROJECT_DIR,
-        env={**os.environ, **support.dbt_env(conn)},
-    )
-
-
 def test_generate_never_empties_source_data_it_did_not_write(conn_settings):
     """Pointed at a real server by mistake (`demo --external-db` on the upstream
     database), the generator must not truncate the upstream tables: it refuses, names
     them, and changes nothing, until told --overwrite; data it wrote itself it replaces."""
     people = contract.table("people.people_master")
-    with support.scratch_database(conn_settings, "foreign") as scratch:
+    with databases.empty_database(conn_settings, "foreign") as scratch:
         with psycopg.connect(scratch.conninfo(), autocommit=True) as db:
             db.execute(f"create schema {people.schema}")
             db.execute(people.create_sql())
@@ -239,18 +230,18 @@ def test_generate_never_empties_source_data_it_did_not_write(conn_settings):
             return support.query(scratch, "select to_regclass('outreach.outreach') is not null")[0][0]
 
         for command in (["generate", "--quiet"], ["demo", "--external-db", "--no-docs"]):
-            refused = _cli(scratch, *command, "--companies", "300")
+            refused = support.run_cli(scratch, [*command, "--companies", "300"])
             assert refused.returncode == 2, refused.stderr
             assert "already holds source data the generator did not write" in refused.stderr
             assert "people.people_master" in refused.stderr and "--overwrite" in refused.stderr
             assert upstream_rows() == [("upstream-person-1",)]
             assert not spine_exists()
 
-        replaced = _cli(scratch, "generate", "--quiet", "--companies", "300", "--overwrite")
+        replaced = support.run_cli(scratch, ["generate", "--quiet", "--companies", "300", "--overwrite"])
         assert replaced.returncode == 0, replaced.stderr
         assert upstream_rows() == [] and spine_exists()
         # Its own data, marked as such, it replaces without being asked.
-        again = _cli(scratch, "generate", "--quiet", "--companies", "200", "--seed", "3")
+        again = support.run_cli(scratch, ["generate", "--quiet", "--companies", "200", "--seed", "3"])
         assert again.returncode == 0, again.stderr
         assert support.query(scratch, "select count(*) from outreach.outreach")[0][0] == 200
 
@@ -318,14 +309,14 @@ def test_cli_reports_status(conn_settings):
 
 def test_cli_says_what_to_do_when_no_server_answers(conn_settings):
     nobody = replace(conn_settings, port=_free_port())
-    result = _cli(nobody, "summary")
+    result = support.run_cli(nobody, ["summary"])
     assert result.returncode == 1
     assert f"Is PostgreSQL running at {nobody.host}:{nobody.port}?" in result.stderr
     assert "make db-start" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_profile_reads_every_setting_from_the_environment(conn_settings):
-    with support.scratch_database(conn_settings, "profile") as scratch:
+    with databases.empty_database(conn_settings, "profile") as scratch:
         ok = support.run_dbt(scratch, ["debug"], support.DEMO_AS_OF, check=False)
         assert ok.returncode == 0, ok.stdout
         assert f"database: {scratch.database}" in ok.stdout

@@ -18,6 +18,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+import databases
+import datasets
 import support
 
 T0 = support.DEMO_AS_OF
@@ -28,8 +30,9 @@ FRESHNESS = ["source", "freshness", "--select", "source:execution.send_events"]
 
 @pytest.fixture(scope="module")
 def built(conn_settings):
-    with support.built_scratch(conn_settings, "freshness", seed=41, as_ofs=[T0]) as scratch:
-        yield scratch
+    """A copy of the SMALL data set, built at T0; its feed's newest event is shortly before T0."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "freshness") as copy:
+        yield copy
 
 
 def latest_event(conn, as_of):
@@ -53,7 +56,7 @@ def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(bui
     as_of = T0 + timedelta(days=10)
     assert as_of - latest_event(built, as_of) > timedelta(hours=72)
     before = support.table_checksums(built, GUARDED)
-    result = support.run_dbt(built, ["build"], as_of, check=False)
+    result = support.run_dbt(built, support.PRODUCTION_BUILD, as_of, check=False)
     assert result.returncode != 0
     assert re.search(r"FAIL 1 send_events_feed_is_fresh", result.stdout), result.stdout[-3000:]
     assert re.search(r"SKIP relation \S*send_queue", result.stdout)
@@ -97,7 +100,7 @@ def test_a_fresh_feed_lets_the_build_queue(built):
     assert support.run_dbt(built, FRESHNESS, as_of, check=False).returncode != 0, "stale before the event"
     add_event(built, as_of - timedelta(hours=71))
     support.run_dbt(built, FRESHNESS, as_of)
-    support.run_dbt(built, ["build"], as_of)
+    support.run_dbt(built, support.PRODUCTION_BUILD, as_of)
     (queued,) = support.query(built, "select count(*) from execution.send_queue where queued_at = %s", (as_of,))[0]
     assert queued > 0
 

@@ -1,12 +1,12 @@
-"""The gates of RULES §5 at their edges: each numeric window and instant comparison is
+"""The gates of docs/rulebook.md §5 at their edges: each numeric window and instant comparison is
 tried one second either side of its boundary, on companies that are otherwise the hostile
 fixture's good profile (band 3, COST_PRESSURE, CFO, queued when nothing stops it).
 
 The queue history is written by hand into execution.send_queue (created by an earlier
-build at an instant when nothing is active), so a company can carry exactly three touches,
-a touch 30 days ago to the second, or a message queued earlier the same UTC day. Every
-edge is a choice RULES.md words as "within the last N days", "at or before as_of" or
-"after as_of"; README's "Choices" section states the reading tested here.
+build at an instant when nothing is active: the EMPTY data set), so a company can carry
+exactly three touches, a touch 30 days ago to the second, or a message queued earlier the
+same UTC day. Every edge is a choice docs/rulebook.md words as "within the last N days",
+"at or before as_of" or "after as_of"; its §9 states the reading tested here.
 """
 
 from __future__ import annotations
@@ -16,19 +16,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import psycopg
-from hostile_fixture import AS_OF, DAY, Company, Expected, Fixture, event, good_company, good_signal, uid
 from psycopg.types.json import Jsonb
 
+import databases
+import datasets
 import support
-from pressure_outreach import contract
-from pressure_outreach.generator.loader import copy_rows, prepare_tables
+from hostile_fixture import AS_OF, DAY, Company, Expected, Fixture, event, good_company, good_signal, uid
 
 SECOND = timedelta(seconds=1)
 # No feed-age guard: these builds replay instants without the Execution Hub's daily feed.
 REPLAY = {"send_events_max_age_hours": None}
-# An instant at which no signal or filing of the fixture exists: the first build creates
-# the project's tables, execution.send_queue included, and queues nothing.
-BEFORE_ANYTHING = AS_OF - 900 * DAY
 COOLING = timedelta(days=30)
 TOUCH_WINDOW = timedelta(days=365)
 
@@ -97,15 +94,11 @@ class Scenario:
 
 @contextmanager
 def decided_at_as_of(conn_settings, scenario: Scenario, label: str, dbt_vars: dict):
-    """Load the scenario, build once before anything exists, write the queue history, build
-    at AS_OF; yields {company key: decision_reason} at AS_OF."""
-    with support.scratch_database(conn_settings, label) as scratch:
-        with psycopg.connect(scratch.conninfo()) as db, db.cursor() as cur:
-            prepare_tables(cur)
-            for table in contract.TABLES:
-                copy_rows(cur, table, scenario.fx.tuples(table))
-        support.run_dbt(scratch, ["seed"], AS_OF)
-        support.run_dbt(scratch, ["build"], BEFORE_ANYTHING, extra_vars={**REPLAY, **dbt_vars})
+    """Load the scenario into a copy of the EMPTY data set (the project built once before
+    anything exists, so execution.send_queue is there), write the queue history, build at
+    AS_OF; yields {company key: decision_reason} at AS_OF."""
+    with databases.copy_of(conn_settings, datasets.EMPTY, "gates") as scratch:
+        datasets.load_fixture(scratch, scenario.fx)
         assert support.query(scratch, "select count(*) from execution.send_queue") == [(0,)]
         if scenario.history:
             columns = list(scenario.history[0])
@@ -115,7 +108,7 @@ def decided_at_as_of(conn_settings, scenario: Scenario, label: str, dbt_vars: di
                     f"values ({', '.join(['%s'] * len(columns))})",
                     [tuple(row[c] for c in columns) for row in scenario.history],
                 )
-        support.run_dbt(scratch, ["build"], AS_OF, extra_vars={**REPLAY, **dbt_vars})
+        support.run_dbt(scratch, support.PRODUCTION_BUILD, AS_OF, extra_vars={**REPLAY, **dbt_vars})
         reasons = dict(
             support.query(
                 scratch,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import support
+from pressure_outreach import dbt as dbt_runner
 
 # (case, generic test call): `model` is any relation text, here a VALUES list.
 CASES = {
@@ -35,18 +36,21 @@ def failing_rows(conn) -> dict[str, list[str]]:
         f"select '{case}' as test_case, row_to_json(failures)::text as failure_row from ({{{{ {call} }}}}) as failures"
         for case, call in CASES.items()
     )
-    result = support.run_dbt(
-        conn,
-        ["show", "--inline", inline, "--limit", "100", "--output", "json", "--log-format", "json", "-q"],
-        support.DEMO_AS_OF,
+    previews: list[str] = []
+
+    def keep_preview(event) -> None:
+        if event.info.name == "ShowNode":
+            previews.append(event.data.preview)
+
+    target = support.dbt_target_path(conn)
+    result = dbt_runner.invoke(
+        ["show", "--inline", inline, "--limit", "100", "--output", "json", "-q", "--target-path", str(target)],
+        environ={**conn.profile_environment(), "OUTREACH_AS_OF": support.DEMO_AS_OF.isoformat()},
+        callbacks=(keep_preview,),
     )
-    shown = next(
-        json.loads(event["data"]["preview"])
-        for event in map(json.loads, result.stdout.splitlines())
-        if event.get("info", {}).get("name") == "ShowNode"
-    )
+    assert result.success and len(previews) == 1, result.exception
     rows: dict[str, list[str]] = {case: [] for case in CASES}
-    for row in shown:
+    for row in json.loads(previews[0]):
         rows[row["test_case"]].append(row["failure_row"])
     return {case: sorted(found) for case, found in rows.items()}
 

@@ -1,33 +1,26 @@
-"""Hostile and broken input (SOURCES.md "Bad rows that must be expected"): a hand-built data
+"""Hostile and broken input (docs/source_contract.md, the bad rows to expect): a hand-built data
 set (hostile_fixture.py) plants every bad-row kind next to good rows of the same
 companies. `dbt build` must succeed, count every bad row in rpt_data_quality with its
 reason, let none of them reach the send queue, and still decide the good rows of those
-companies exactly as RULES.md says (by hand, and by the reference model)."""
+companies exactly as docs/rulebook.md says (by hand, and by the reference model)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-import hostile_fixture
-import psycopg
 import pytest
 
+import databases
+import datasets
+import hostile_fixture
 import reference_model
 import support
-from pressure_outreach import baseline, contract
-from pressure_outreach.generator.loader import copy_rows, prepare_tables
+from pressure_outreach import baseline
 
 AS_OF = hostile_fixture.AS_OF
 DAILY_QUEUE_LIMIT = 100  # dbt_project.yml's default, which the build below runs with
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def load(conn, fx: hostile_fixture.Fixture) -> None:
-    with psycopg.connect(conn.conninfo()) as db, db.cursor() as cur:
-        prepare_tables(cur)
-        for table in contract.TABLES:
-            copy_rows(cur, table, fx.tuples(table))
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +29,12 @@ def fixture_data():
 
 
 @pytest.fixture(scope="module")
-def built(conn_settings, fixture_data):
-    # A UTF-8 character classification, as production servers have: what a regex's \s or
-    # lower() does to non-ASCII text depends on it (the embedded server's default is C).
-    with support.scratch_database(conn_settings, "hostile", ctype="C.utf8") as scratch:
-        load(scratch, fixture_data)
-        support.run_dbt(scratch, ["seed"], AS_OF)
-        result = support.run_dbt(scratch, ["build"], AS_OF, check=False)
-        assert result.returncode == 0, f"dbt build failed on hostile input:\n{result.stdout[-6000:]}"
-        yield scratch
+def built(conn_settings):
+    """A copy of the HOSTILE data set: the fixture loaded under a UTF-8 character
+    classification (as production servers have: what a regex's \\s or lower() does to
+    non-ASCII text depends on it; the embedded server's default is C) and built at AS_OF."""
+    with databases.copy_of(conn_settings, datasets.HOSTILE, "hostile") as copy:
+        yield copy
 
 
 def by_key(fx, rows: dict[str, tuple]) -> dict[str, tuple]:
@@ -176,7 +166,9 @@ def test_a_gate_forgetting_a_send_with_a_bad_id_is_stopped_by_its_invariant(buil
     gate = "models/intermediate/engagement/int_company_contacts_summarized.sql"
     project = support.patched_project(tmp_path, [(gate, "        has_valid_content\n", "        is_valid\n")])
     before = support.table_checksums(built, ["execution.send_queue"])
-    result = support.run_dbt(built, ["build"], AS_OF + hostile_fixture.DAY, check=False, project_dir=project)
+    result = support.run_dbt(
+        built, support.PRODUCTION_BUILD, AS_OF + hostile_fixture.DAY, check=False, project_dir=project
+    )
     assert result.returncode != 0, result.stdout[-3000:]
     assert re.search(r"FAIL 2 queued_company_respects_cool_down_and_touch_caps\b", result.stdout), result.stdout[-3000:]
     assert support.table_checksums(built, ["execution.send_queue"]) == before

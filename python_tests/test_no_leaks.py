@@ -2,8 +2,8 @@
 build leaves behind (target/, logs/dbt.log).
 
 The repository scan reads the files git would commit (tracked, or new and not ignored;
-`git ls-files`, read-only). The build runs on a scratch database with a small generated
-data set and the profile's password set to a marker (the dev server trusts local
+`git ls-files`, read-only). The build runs on a copy of the SMALL data set with the
+profile's password set to a marker (the dev server trusts local
 connections, so the password is sent and ignored): seeds, `dbt run-operation
 create_roles`, build and `dbt docs generate`, with dbt's file log at its default (debug)
 level. Then the marker must appear in no file of target/ or logs/, and no email address or
@@ -20,11 +20,11 @@ from dataclasses import replace
 
 import pytest
 
+import databases
+import datasets
 import support
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
-COMPANIES = 2_000
 EMAIL = re.compile(rb"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # A credential written into a file: a quoted literal or a bare YAML/INI value after a
 # password/secret/token key (templated values such as {{ env_var(...) }} are fine), a
@@ -116,17 +116,16 @@ def build_output(conn_settings, tmp_path_factory):
     """target/ and logs/ of a full build with the profile's password set to a marker."""
     marker = f"pw-marker-{uuid.uuid4().hex}"
     logs = tmp_path_factory.mktemp("dbt_logs")
-    with support.scratch_database(conn_settings, "leaks") as scratch:
-        generate(scratch, seed=5, companies=COMPANIES, as_of=T0, progress=False)
+    with databases.copy_of(conn_settings, datasets.SMALL, "leaks") as scratch:
         secret = replace(scratch, password=marker)
         # debug: the most a user can ask dbt to log (the project's default file level is info)
         log = ["--log-path", str(logs), "--log-level-file", "debug"]
         support.run_dbt(secret, ["run-operation", "create_roles", *log], T0)
         support.run_dbt(secret, ["seed", *log], T0)
-        support.run_dbt(secret, ["build", *log], T0)
+        support.run_dbt(secret, [*support.PRODUCTION_BUILD, *log], T0)
         support.run_dbt(secret, ["docs", "generate", *log], T0)
         people = support.query(scratch, "select email, full_name from people.people_master")
-        target = support.PROJECT_DIR / "target" / "pytest" / scratch.database
+        target = support.dbt_target_path(scratch)
         try:
             yield marker, target, logs, people
         finally:

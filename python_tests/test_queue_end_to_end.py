@@ -1,55 +1,52 @@
 """End to end on a real PostgreSQL: the send queue is append-only and idempotent, honours
-cool-downs and touch caps, survives --full-refresh, reacts to the Execution Hub's events,
-and a build whose authorization invariants fail leaves it exactly as it was.
+cool-downs and touch caps, survives --full-refresh, reacts to the Execution Hub's events;
+each authorization invariant catches the violation it names, and a build whose invariant
+fails leaves the queue exactly as it was.
 
-Each test builds a small generated data set in its own scratch database.
+Every test starts from a copy of the SMALL data set (datasets.py: 6,000 generated
+companies built at T0, the default daily limit of 100, which holds some back).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+import databases
+import datasets
 import support
-from pressure_outreach.dbt import PRODUCTION_BUILD_ARGS
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
-COMPANIES = 6_000
+COMPANIES = datasets.SMALL_COMPANIES
 ALL_ELIGIBLE = {"daily_queue_limit": 1_000_000}
 # The builds below replay later days without the Execution Hub's daily send_events feed, so
 # the stale-feed guard (tests/feeds/, test_freshness.py) is switched off for them: an
 # invariant test must fail because of its invariant, not because the feed is old.
 REPLAY = {"send_events_max_age_hours": None}
 QUEUE = "execution.send_queue"
-
-
-def _first_build(conn_settings, label: str):
-    with support.scratch_database(conn_settings, label) as scratch:
-        generate(scratch, seed=21, companies=COMPANIES, as_of=T0, progress=False)
-        support.run_dbt(scratch, ["seed"], T0)
-        support.run_dbt(scratch, ["build"], T0)
-        yield scratch
+BUILD = support.PRODUCTION_BUILD
 
 
 @pytest.fixture
-def built(conn_settings, request):
-    """A scratch database of its own: generated data, seeds and a first build at T0."""
-    yield from _first_build(conn_settings, request.node.name.removeprefix("test_")[:20])
+def built(conn_settings):
+    """A copy of its own of the SMALL data set, built at T0."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "queue") as copy:
+        yield copy
 
 
 @pytest.fixture(scope="module")
 def shared_build(conn_settings):
-    """One first build at T0 for the tests that must leave the queue as they found it
-    (a failing build, a re-run, a full refresh): each checks the queue is unchanged, so
-    sharing it cannot hide a change."""
-    yield from _first_build(conn_settings, "shared")
+    """One copy for the tests that must leave the queue as they found it (a failing
+    build, a re-run, a full refresh): each checks the queue is unchanged, so sharing it
+    cannot hide a change."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "queue_shared") as copy:
+        yield copy
 
 
 def queue_checksum(conn) -> str:
@@ -74,7 +71,7 @@ def test_rerun_with_the_same_as_of_adds_nothing(shared_build):
     before = queue_checksum(built)
     (queue_rows,) = support.query(built, f"select count(*) from {QUEUE}")[0]
     assert 0 < queue_rows <= 100
-    support.run_dbt(built, ["build"], T0)
+    support.run_dbt(built, BUILD, T0)
     assert queue_checksum(built) == before
     assert support.query(built, "select count(*), count(distinct outreach_id) from execution.decision_log") == [
         (COMPANIES, COMPANIES)
@@ -96,8 +93,8 @@ def test_the_decision_log_gets_its_index_even_when_it_was_built_without_it(share
     with psycopg.connect(built.conninfo()) as db:
         db.execute("drop index execution.decision_log__decided_at_idx")
     assert support.query(built, DECISION_LOG_INDEXES) == []
-    support.run_dbt(built, ["build", "-s", "+decision_log"], T0)
-    support.run_dbt(built, ["build", "-s", "+decision_log"], T0)
+    support.run_dbt(built, [*BUILD, "-s", "+decision_log"], T0)
+    support.run_dbt(built, [*BUILD, "-s", "+decision_log"], T0)
     assert [d for (d,) in support.query(built, DECISION_LOG_INDEXES)] == indexed
     assert support.query(built, "select count(*) from execution.decision_log") == [(COMPANIES,)]
     assert queue_checksum(built) == before
@@ -137,14 +134,14 @@ def test_the_decision_logs_tests_read_the_run_they_check(shared_build):
 def test_cool_down_then_requeue_within_touch_caps(built):
     first = queued(built, T0)
     ten_days = T0 + timedelta(days=10)
-    support.run_dbt(built, ["build"], ten_days, extra_vars=REPLAY)
+    support.run_dbt(built, BUILD, ten_days, extra_vars=REPLAY)
     after_ten = reasons(built, ten_days)
     assert not first & queued(built, ten_days)
     cooling = [oid for oid in first if after_ten[oid] == "COOLING_OFF"]
     assert cooling, "companies queued ten days ago should be cooling off"
 
     later = T0 + timedelta(days=31)
-    support.run_dbt(built, ["build"], later, extra_vars=REPLAY)
+    support.run_dbt(built, BUILD, later, extra_vars=REPLAY)
     after_31 = reasons(built, later)
     assert not any(after_31[oid] == "COOLING_OFF" for oid in first - queued(built, ten_days))
     assert first & queued(built, later), "some companies queued 31 days ago should be queued again"
@@ -152,7 +149,7 @@ def test_cool_down_then_requeue_within_touch_caps(built):
     # touch two days later, and band-3 companies (cap 3 per class in 365 days) stop there.
     frequent = {**REPLAY, **ALL_ELIGIBLE, "cooling_off_days": 1}
     for days in (33, 35):
-        support.run_dbt(built, ["build"], T0 + timedelta(days=days), extra_vars=frequent)
+        support.run_dbt(built, BUILD, T0 + timedelta(days=days), extra_vars=frequent)
     assert "TOUCH_CAP" in reasons(built, T0 + timedelta(days=35)).values()
     over_cap = support.query(
         built,
@@ -167,10 +164,10 @@ def test_cool_down_then_requeue_within_touch_caps(built):
     assert over_cap == []
 
 
-def invariant_violations(conn, invariant: str) -> set[tuple[str, str]]:
+def invariant_violations(conn, invariant: str, dbt_vars: dict | None = None) -> set[tuple[str, str]]:
     """The rows an authorization test returned in the last build against `conn`: its
     compiled SQL (written by that build) run again on the tables it read."""
-    compiled = support.PROJECT_DIR / "target" / "pytest" / conn.database / "compiled" / "pressure_outreach"
+    compiled = support.dbt_target_path(conn, dbt_vars) / "compiled" / "pressure_outreach"
     sql = (compiled / "tests" / "authorization" / f"{invariant}.sql").read_text(encoding="utf-8")
     return {(str(violation), str(subject)) for violation, subject in support.query(conn, sql)}
 
@@ -206,7 +203,7 @@ def test_a_rerun_after_the_data_changed_adds_no_second_message(built):
             tuple(late.values()),
         )
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
-    result = support.run_dbt(built, ["build"], T0, check=False)
+    result = support.run_dbt(built, BUILD, T0, check=False)
     assert result.returncode != 0, result.stdout[-3000:]
     assert re.search(rf"FAIL \d+ {ONE_PER_COMPANY}\b", result.stdout), result.stdout[-3000:]
     violations = invariant_violations(built, ONE_PER_COMPANY)
@@ -235,9 +232,9 @@ def test_a_rerun_with_a_higher_limit_queues_nobody_the_run_held_back(built):
     assert held_back
     before = queue_checksum(built)
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
-    result = support.run_dbt(built, ["build"], T0, check=False, extra_vars=ALL_ELIGIBLE)
+    result = support.run_dbt(built, BUILD, T0, check=False, extra_vars=ALL_ELIGIBLE)
     assert re.search(rf"FAIL \d+ {ONE_PER_COMPANY}\b", result.stdout), result.stdout[-3000:]
-    violations = invariant_violations(built, ONE_PER_COMPANY)
+    violations = invariant_violations(built, ONE_PER_COMPANY, ALL_ELIGIBLE)
     decided_otherwise = {subject for violation, subject in violations if violation.startswith("not the message")}
     assert decided_otherwise and decided_otherwise <= held_back, violations
     assert not any(violation == "daily limit exceeded" for violation, _ in violations), violations
@@ -248,9 +245,9 @@ def test_a_rerun_with_a_higher_limit_queues_nobody_the_run_held_back(built):
 def test_full_refresh_keeps_every_queued_row(shared_build):
     built = shared_build
     before = queue_checksum(built)
-    support.run_dbt(built, ["build", "--full-refresh"], T0)
+    support.run_dbt(built, [*BUILD, "--full-refresh"], T0)
     assert queue_checksum(built) == before
-    support.run_dbt(built, ["build", "--full-refresh", "--select", "+send_queue"], T0)
+    support.run_dbt(built, [*BUILD, "--full-refresh", "--select", "+send_queue"], T0)
     assert queue_checksum(built) == before
 
 
@@ -317,7 +314,7 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
 
     # Past the cool-down, with no daily limit to hide behind: only the suppression holds them back.
     later = T0 + timedelta(days=40)
-    support.run_dbt(built, ["build"], later, extra_vars={**REPLAY, **ALL_ELIGIBLE})
+    support.run_dbt(built, BUILD, later, extra_vars={**REPLAY, **ALL_ELIGIBLE})
     assert "SUPPRESSED" in {reasons(built, later)[m[1]] for m in same_address}
     mailed_again = support.query(
         built, f"select count(*) from {QUEUE} where email_to in (%s, %s)", (bounced[3], unsubscribed[3])
@@ -325,193 +322,264 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
     assert mailed_again == [(2,)], "only the two first messages, none after the bounce and the unsubscribe"
 
 
-# Each invariant, broken on purpose: patches to a copy of the project (a gate removed, a
-# template made product-first, ...) that let a bad message reach int_messages_rendered, and
-# the authorization test (tests/authorization/) that must fail on it. The production build
-# runs (no unit tests: several would catch a patched macro first), and `exclude` lists the
-# tests upstream of int_messages_rendered that would catch the patch first and skip the
-# invariant: each invariant is shown to hold the queue back on its own.
-GATES = "models/intermediate/gates/int_decisions_gated.sql"
-TEMPLATES = "seeds/message_templates.csv"
-
-
-@dataclass(frozen=True)
-class Violation:
-    patches: list[tuple[str, str, str]]
-    invariant: str
-    exclude: tuple[str, ...] = ()
-    # Gates that stop only a few companies: lift the daily limit so the violators surely reach the run.
-    all_eligible: bool = False
-    extra_vars: dict[str, object] = field(default_factory=dict)
-
-
-VIOLATIONS: dict[str, Violation] = {
-    "band_below_3_forced_through": Violation(
-        [
-            (GATES, "when identified.is_below_contact_band then 'BAND_BELOW_3'", ""),
-            (GATES, "when identified.lacks_valid_proof then 'NO_VALID_PROOF'", ""),
-        ],
-        "queued_band_is_at_least_3",
-        all_eligible=True,
-    ),
-    "suppressed_address": Violation(
-        [(GATES, "when identified.is_suppressed then 'SUPPRESSED'", "")],
-        "queued_recipient_is_ready_and_not_suppressed",
-        all_eligible=True,
-    ),
-    "excluded_company": Violation(
-        [(GATES, "when identified.is_excluded then 'EXCLUDED'", "")],
-        "queued_company_is_not_excluded_or_switched_off",
-        all_eligible=True,
-    ),
-    "kill_switch_ignored": Violation(
-        [(GATES, "when identified.has_kill_switch then 'KILL_SWITCH'", "")],
-        "queued_company_is_not_excluded_or_switched_off",
-        all_eligible=True,
-    ),
-    "email_not_ready": Violation(
-        [(GATES, "when identified.is_email_not_ready then 'EMAIL_NOT_READY'", "")],
-        "queued_recipient_is_ready_and_not_suppressed",
-        all_eligible=True,
-    ),
-    "cool_down_ignored": Violation(
-        [(GATES, "when identified.is_cooling_off then 'COOLING_OFF'", "")],
-        "queued_company_respects_cool_down_and_touch_caps",
-        all_eligible=True,
-    ),
-    "daily_limit_ignored": Violation(
-        [(GATES, "case when daily_rank > daily_capacity then 'DAILY_LIMIT' else 'QUEUED' end", "'QUEUED'")],
-        "queued_one_message_per_company_within_daily_limit",
-        extra_vars={"daily_queue_limit": 5},
-    ),
-    "daily_limit_ranked_backwards": Violation(
-        [
-            (
-                GATES,
-                "order by band desc, bit_score desc, outreach_id asc",
-                "order by band asc, bit_score asc, outreach_id asc",
-            )
-        ],
-        "queued_one_message_per_company_within_daily_limit",
-        extra_vars={"daily_queue_limit": 5},
-    ),
-    "proof_line_off_format": Violation(
-        [("macros/format_proof_line.sql", "' detected via '", "' seen via '")],
-        "queued_proof_is_valid_in_its_band_format",
-        exclude=("assert_proof_lines_match_their_band",),
-    ),
-    "proof_evidence_invented": Violation(
-        [("macros/format_proof_line.sql", "': ' || {{ primary_evidence }}", "': ' || 'costs are rising'")],
-        "queued_proof_is_valid_in_its_band_format",
-        exclude=("assert_proof_lines_match_their_band",),
-    ),
-    "template_opens_with_we_offer": Violation(
-        [(TEMPLATES, '"{{ first_name }}, ', '"We offer better benefits plans. {{ first_name }}, ')],
-        "queued_message_leads_with_pressure_not_product",
-    ),
-    "question_before_the_evidence": Violation(
-        [(TEMPLATES, '"{{ first_name }}, ', '"{{ first_name }}, is cost on your mind? ')],
-        "queued_message_leads_with_pressure_not_product",
-    ),
-    "urgency_below_band_5": Violation(
-        [(TEMPLATES, "What we are reading: {{ proof_line }}", "Act now. What we are reading: {{ proof_line }}")],
-        "queued_message_leads_with_pressure_not_product",
-        all_eligible=True,
-    ),
-    "unresolved_placeholder": Violation(
-        [
-            (
-                TEMPLATES,
-                "What we are reading: {{ proof_line }}",
-                "What we are reading: {{ proof_line }} {{ account_manager }}",
-            )
-        ],
-        "queued_message_is_fully_rendered_with_opt_out",
-        exclude=("expression_is_true_int_template_parts_tokenized_is_known_placeholder",),
-    ),
-    "jinja_filter_in_template": Violation(
-        [(TEMPLATES, "What we are reading: {{ proof_line }}", "What we are reading: {{ proof_line | upper }}")],
-        "queued_message_is_fully_rendered_with_opt_out",
-    ),
-    "footer_without_opt_out": Violation(
-        [("seeds/message_footers.csv", "Opt out here: {{ unsubscribe_url }}", "Thanks.")],
-        "queued_message_is_fully_rendered_with_opt_out",
-    ),
-    "slot_not_the_waterfall_choice": Violation(
-        [("macros/slot_waterfall_rank.sql", "else {{ fallback_order }}", "else -{{ fallback_order }}")],
-        "queued_slot_is_the_waterfall_choice",
-    ),
-    "touch_cap_ignored": Violation(
-        [
-            (GATES, "when identified.is_at_touch_cap then 'TOUCH_CAP'", ""),
-            ("seeds/band_thresholds.csv", "3,TARGETED,40,3", "3,TARGETED,40,1"),
-            ("seeds/band_thresholds.csv", "4,ENGAGED,60,5", "4,ENGAGED,60,1"),
-            ("seeds/band_thresholds.csv", "5,DIRECT,80,", "5,DIRECT,80,1"),
-        ],
-        "queued_company_respects_cool_down_and_touch_caps",
-        all_eligible=True,
-        # Past the cool-down, at the (lowered) touch cap.
-        extra_vars={"cooling_off_days": 5},
-    ),
-    "two_messages_for_one_company": Violation(
-        [
-            (
-                "models/intermediate/messages/int_messages_rendered.sql",
-                "templates.version_rank = 1",
-                "templates.version_rank >= 1",
-            ),
-            (
-                TEMPLATES,
-                "template_id,template_version,audience,pressure_class,subject,body\n",
-                "template_id,template_version,audience,pressure_class,subject,body\n"
-                'hr_deadline,2,HR,DEADLINE_PROXIMITY,Renewal,"{{ first_name }}, {{ company_name }} has {{ evidence }}. '
-                'What we are reading: {{ proof_line }}"\n',
-            ),
-        ],
-        "queued_one_message_per_company_within_daily_limit",
-        exclude=("unique_and_not_null_int_messages_rendered_outreach_id",),
-    ),
-    "inactive_signal_cited": Violation(
-        [
-            (
-                "models/intermediate/bands/int_domain_signals_aggregated.sql",
-                "    where is_active\n",
-                "    where true\n",
-            ),
-            (
-                GATES,
-                "not coalesce(proofs.is_proof_formed and proofs.is_valid_at_as_of, false) as lacks_valid_proof",
-                "not coalesce(proofs.is_proof_formed, false) as lacks_valid_proof",
-            ),
-        ],
-        "queued_proof_is_valid_in_its_band_format",
-        exclude=(
-            "assert_proof_lines_match_their_band",
-            "expression_is_true_int_proof_lines_formed_valid_until__valid_until_generated_at",
-        ),
-        all_eligible=True,
-    ),
+# Each invariant against the violation it names. A run is staged at T0 + 10 days (every
+# model up to int_messages_rendered, nothing appended), then each case plants its violation
+# where a broken gate, macro or template would leave it: a message for a company a gate
+# should have stopped, a message whose proof, slot, recipient or text is wrong, a template
+# whose own words lead with the product. The invariants then run once: each must report
+# its case's subject, and none may report a message no case touched (the staged run's own
+# messages pass them all). That a failing invariant holds the queue and the decision log
+# back is shown by the next test, with a gate removed for real, and for every invariant on
+# the manifest by test_invariants_guard_the_queue.py.
+STAGED = T0 + timedelta(days=10)
+# A limit the staged run fills, with companies left over at DAILY_LIMIT.
+STAGED_VARS = {**REPLAY, "daily_queue_limit": 60}
+MESSAGES = "int_messages_rendered"
+RECIPIENT = "queued_recipient_is_ready_and_not_suppressed"
+COMPANY = "queued_company_is_not_excluded_or_switched_off"
+CONTACTS = "queued_company_respects_cool_down_and_touch_caps"
+PROOF = "queued_proof_is_valid_in_its_band_format"
+FRAMING = "queued_message_leads_with_pressure_not_product"
+RENDERED = "queued_message_is_fully_rendered_with_opt_out"
+# A gate removed: the first company it stopped gets a message (a copy of a staged one with
+# the company's own outreach_id, band, chosen person and address), and the invariant that
+# must report it.
+GATE_REMOVED = {
+    "band_below_3_forced_through": ("BAND_BELOW_3", "queued_band_is_at_least_3"),
+    "suppressed_address": ("SUPPRESSED", RECIPIENT),
+    "email_not_ready": ("EMAIL_NOT_READY", RECIPIENT),
+    "excluded_company": ("EXCLUDED", COMPANY),
+    "kill_switch_ignored": ("KILL_SWITCH", COMPANY),
+    "cool_down_ignored": ("COOLING_OFF", CONTACTS),
+    "daily_limit_ignored": ("DAILY_LIMIT", ONE_PER_COMPANY),
 }
 
 
-@pytest.mark.parametrize("violation", sorted(VIOLATIONS))
-def test_a_failing_invariant_leaves_the_queue_untouched(shared_build, tmp_path, violation):
-    built = shared_build
-    case = VIOLATIONS[violation]
-    project = support.patched_project(tmp_path, case.patches)
-    as_of = T0 + timedelta(days=10)
-    extra = {**REPLAY, **(ALL_ELIGIBLE if case.all_eligible else {}), **case.extra_vars}
-    before = queue_checksum(built)
-    (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
-    build = [*PRODUCTION_BUILD_ARGS, *(["--exclude", *case.exclude] if case.exclude else [])]
-    result = support.run_dbt(built, build, as_of, check=False, project_dir=project, extra_vars=extra)
-    assert result.returncode != 0, f"{violation}: the build should have failed\n{result.stdout[-3000:]}"
-    assert re.search(rf"FAIL \d+ {case.invariant}\b", result.stdout), (
-        f"{violation}: {case.invariant} should have failed\n{result.stdout[-3000:]}"
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    outreach_id: str
+    band: int
+    template_id: str
+
+
+@pytest.fixture(scope="module")
+def staged(conn_settings):
+    """A copy of SMALL with a run staged at STAGED: every model the invariants read built,
+    nothing appended."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "queue_staged") as copy:
+        support.run_dbt(copy, ["run", "--select", "+int_messages_rendered"], STAGED, extra_vars=STAGED_VARS)
+        yield copy
+
+
+def test_the_staged_run_passes_every_invariant(staged):
+    support.run_dbt(staged, ["test", "--select", "tag:queue_guard"], STAGED, extra_vars=STAGED_VARS)
+    counts = dict(
+        support.query(staged, f"select decision_reason, count(*) from {staged.schema}.int_decisions_gated group by 1")
     )
-    assert re.search(r"SKIP relation \S*send_queue", result.stdout), "send_queue should have been skipped"
-    assert queue_checksum(built) == before
-    assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows
+    assert counts["QUEUED"] == STAGED_VARS["daily_queue_limit"] and counts["DAILY_LIMIT"] >= 2, counts
+
+
+class Planter:
+    """Plants the violations into the staged run, each on messages of its own, and keeps
+    what each case's invariant must report and which messages and companies were touched."""
+
+    def __init__(self, db: psycopg.Connection, schema: str) -> None:
+        self.db, self.s = db, schema
+        rows = db.execute(
+            f"select message_id, outreach_id::text, band, template_id from {schema}.{MESSAGES} order by message_id"
+        ).fetchall()
+        self.free = [Message(*row) for row in rows]
+        self.expected: dict[str, tuple[str, str]] = {}
+        self.touched_messages: set[str] = set()
+        self.touched_companies: set[str] = set()
+
+    def take(self, where=lambda m: True) -> Message:
+        message = next(m for m in self.free if where(m))
+        self.free.remove(message)
+        self.touch(message)
+        return message
+
+    def touch(self, message: Message) -> None:
+        self.touched_messages.add(message.message_id)
+        self.touched_companies.add(message.outreach_id)
+
+    def run(self, statement: str, params: dict | None = None) -> list[tuple]:
+        cursor = self.db.execute(statement.replace("{s}", self.s), params or {})
+        return cursor.fetchall() if cursor.description else []
+
+    def expect(self, case: str, invariant: str, subject: str) -> None:
+        self.expected[case] = (invariant, subject)
+
+    def gate_removed(self, case: str, reason: str, invariant: str, source: Message) -> None:
+        """Give a message (a copy of `source`) to the first companies stopped at `reason`:
+        one in place of a staged message (the day's count stays), or, for the daily limit,
+        two more than the limit allows."""
+        stopped = self.run(
+            "select outreach_id::text from {s}.int_decisions_gated where decision_reason = %(reason)s "
+            "and not outreach_id::text = any(%(touched)s::text[]) order by outreach_id limit %(n)s",
+            {"reason": reason, "touched": list(self.touched_companies), "n": 2 if reason == "DAILY_LIMIT" else 1},
+        )
+        if reason != "DAILY_LIMIT":
+            replaced = self.take()
+            self.run(f"delete from {{s}}.{MESSAGES} where message_id = %(m)s", {"m": replaced.message_id})
+        for n, (company,) in enumerate(stopped):
+            planted = f"planted-{case}-{n}"
+            self.run(
+                f"""
+                insert into {{s}}.{MESSAGES}
+                select (jsonb_populate_record(null::{{s}}.{MESSAGES}, to_jsonb(message) || jsonb_build_object(
+                    'message_id', %(planted)s::text, 'outreach_id', stopped.outreach_id,
+                    'person_unique_id', stopped.person_unique_id, 'email_to', stopped.email_to,
+                    'band', stopped.band, 'band_name', stopped.band_name, 'bit_score', stopped.bit_score))).*
+                from {{s}}.{MESSAGES} as message
+                cross join {{s}}.int_decisions_gated as stopped
+                where message.message_id = %(source)s and stopped.outreach_id::text = %(company)s
+                """,
+                {"planted": planted, "source": source.message_id, "company": company},
+            )
+            self.touched_messages.add(planted)
+            self.touched_companies.add(company)
+        self.expect(case, invariant, "daily limit exceeded" if reason == "DAILY_LIMIT" else f"planted-{case}-0")
+
+
+def plant_every_violation(p: Planter) -> None:
+    # The strongest queued company held back at the limit instead: it outranks the weakest.
+    strongest = p.run(
+        f"select message_id from {{s}}.{MESSAGES} order by band desc, bit_score desc, outreach_id limit 1"
+    )
+    held_back = p.take(lambda m: m.message_id == strongest[0][0])
+    p.run(f"delete from {{s}}.{MESSAGES} where message_id = %(m)s", {"m": held_back.message_id})
+    p.run(
+        "update {s}.int_decisions_gated set decision_reason = 'DAILY_LIMIT' where outreach_id = %(o)s",
+        {"o": held_back.outreach_id},
+    )
+    p.expect("daily_limit_ranked_backwards", ONE_PER_COMPANY, held_back.outreach_id)
+
+    source = p.take()
+    for case, (reason, invariant) in GATE_REMOVED.items():
+        p.gate_removed(case, reason, invariant, source)
+
+    # Touch cap: three earlier messages of its class in the last 365 days, none in the cool-down.
+    capped = p.take(lambda m: m.band == 3)
+    p.run(
+        f"""
+        insert into execution.send_queue
+        select (jsonb_populate_record(null::execution.send_queue, to_jsonb(queue) || jsonb_build_object(
+            'message_id', 'planted-touch-' || n, 'outreach_id', message.outreach_id,
+            'pressure_class', message.pressure_class, 'band', message.band,
+            'queued_at', %(staged)s::timestamptz - (n * 60) * interval '1 day'))).*
+        from (select * from execution.send_queue order by message_id limit 1) as queue
+        cross join (select * from {{s}}.{MESSAGES} where message_id = %(m)s) as message
+        cross join generate_series(1, 3) as n
+        """,
+        {"staged": STAGED, "m": capped.message_id},
+    )
+    p.expect("touch_cap_ignored", CONTACTS, capped.message_id)
+
+    twice = p.take()
+    replaced = p.take()
+    p.run(f"delete from {{s}}.{MESSAGES} where message_id = %(m)s", {"m": replaced.message_id})
+    p.run(
+        f"""
+        insert into {{s}}.{MESSAGES}
+        select (jsonb_populate_record(null::{{s}}.{MESSAGES}, to_jsonb(message)
+            || jsonb_build_object('message_id', 'planted-second', 'template_version', message.template_version + 1))).*
+        from {{s}}.{MESSAGES} as message where message_id = %(m)s
+        """,
+        {"m": twice.message_id},
+    )
+    p.touched_messages.add("planted-second")
+    p.expect("two_messages_for_one_company", ONE_PER_COMPANY, twice.outreach_id)
+
+    updates = {
+        "proof_line_off_format": (
+            lambda m: m.band == 3,
+            "set proof_line = replace(proof_line, ' detected via ', ' seen via ')",
+            PROOF,
+        ),
+        "proof_evidence_invented": (
+            lambda m: m.band == 3,
+            "set proof_line = split_part(proof_line, ': ', 1) || ': costs are rising'",
+            PROOF,
+        ),
+        "slot_not_the_waterfall_choice": (
+            lambda m: True,
+            "set slot_type = case slot_type when 'CEO' then 'CFO' else 'CEO' end",
+            "queued_slot_is_the_waterfall_choice",
+        ),
+        "unresolved_placeholder": (
+            lambda m: True,
+            "set unresolved_placeholders = 1, "
+            "body = replace(body, 'What we are reading:', 'What we are reading: {{ account_manager }}')",
+            RENDERED,
+        ),
+        "footer_without_opt_out": (lambda m: True, "set body = replace(body, unsubscribe_url, 'Thanks.')", RENDERED),
+    }
+    for case, (where, assignment, invariant) in updates.items():
+        target = p.take(where)
+        p.run(f"update {{s}}.{MESSAGES} {assignment} where message_id = %(m)s", {"m": target.message_id})
+        p.expect(case, invariant, target.message_id)
+
+    # A cited signal no longer active: what a proof built from every signal would cite.
+    stale = p.take()
+    p.run(
+        f"update {{s}}.int_signals_unioned set is_active = false "
+        f"where signal_id = (select cited_signal_ids[1] from {{s}}.{MESSAGES} where message_id = %(m)s)",
+        {"m": stale.message_id},
+    )
+    p.expect("inactive_signal_cited", PROOF, stale.message_id)
+
+    # The words around the data, in the tokenized template seed: one template each, every
+    # message rendered from it is touched.
+    templates = {
+        "template_opens_with_we_offer": ("part_index = 1", "'We offer better benefits plans. ' || literal_text"),
+        "question_before_the_evidence": ("part_index = 1", "'Is cost on your mind? ' || literal_text"),
+        "urgency_below_band_5": (
+            "true",
+            "replace(literal_text, 'What we are reading:', 'Act now. What we are reading:')",
+        ),
+    }
+    changed: set[str] = set()
+    for case, (where, literal) in templates.items():
+        target = p.take(lambda m: m.band < 5 and m.template_id not in changed)
+        changed.add(target.template_id)
+        p.run(
+            f"update {{s}}.int_template_parts_tokenized set literal_text = {literal} "
+            f"where template_field = 'body' and {where} and template_id = %(t)s",
+            {"t": target.template_id},
+        )
+        for message in [m for m in p.free if m.template_id == target.template_id]:
+            p.take(lambda m, message=message: m is message)
+        p.expect(case, FRAMING, target.message_id)
+
+
+def _reported_subject(row: dict) -> str:
+    """What a failing row of an invariant is about: its message, or for the one-message-per-
+    company invariant its subject (a company), or the fact that the day's limit was exceeded."""
+    if row.get("violation") == "daily limit exceeded":
+        return "daily limit exceeded"
+    return str(row.get("message_id", row.get("subject")))
+
+
+def test_each_invariant_reports_the_violation_it_names_and_nothing_else(staged):
+    with psycopg.connect(staged.conninfo(), autocommit=True) as db:
+        planter = Planter(db, staged.schema)
+        plant_every_violation(planter)
+    result = support.run_dbt(
+        staged, ["test", "--select", "tag:queue_guard", "--store-failures"], STAGED, check=False, extra_vars=STAGED_VARS
+    )
+    assert result.returncode != 0
+    reported: dict[str, set[str]] = {}
+    with psycopg.connect(staged.conninfo()) as db:
+        for invariant in {invariant for invariant, _ in planter.expected.values()}:
+            rows = db.execute(f'select row_to_json(failed) from dbt_test__audit."{invariant}" as failed')
+            reported[invariant] = {_reported_subject(row) for (row,) in rows}
+    missed = {case: expected for case, expected in planter.expected.items() if expected[1] not in reported[expected[0]]}
+    assert not missed, f"invariants that missed their planted violation: {missed}\n{result.stdout[-3000:]}"
+    touched = planter.touched_messages | planter.touched_companies | {"daily limit exceeded"}
+    untouched = {invariant: subjects - touched for invariant, subjects in reported.items() if subjects - touched}
+    assert not untouched, f"invariants that reported what no case touched: {untouched}"
 
 
 def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp_path):
@@ -519,18 +587,21 @@ def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp
     messages: a narrower command (the queue alone, or a build leaving an invariant out) is
     stopped by queue_guard before it appends them, the queue and the decision log alike."""
     built = shared_build
-    case = VIOLATIONS["suppressed_address"]
-    project = support.patched_project(tmp_path, case.patches)
+    # The suppression gate removed: suppressed addresses reach int_messages_rendered.
+    gates = "models/intermediate/gates/int_decisions_gated.sql"
+    project = support.patched_project(tmp_path, [(gates, "when identified.is_suppressed then 'SUPPRESSED'", "")])
     as_of = T0 + timedelta(days=10)
     extra = {**REPLAY, **ALL_ELIGIBLE}
     before = queue_checksum(built)
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
-    failed = support.run_dbt(built, ["build"], as_of, check=False, project_dir=project, extra_vars=extra)
-    assert re.search(rf"FAIL \d+ {case.invariant}\b", failed.stdout), failed.stdout[-3000:]
+    failed = support.run_dbt(built, BUILD, as_of, check=False, project_dir=project, extra_vars=extra)
+    assert re.search(rf"FAIL \d+ {RECIPIENT}\b", failed.stdout), failed.stdout[-3000:]
+    assert failed.statuses["send_queue"] == failed.statuses["decision_log"] == "skipped", failed.stdout[-3000:]
+    assert queue_checksum(built) == before
     narrower = {
         "run": ["run", "--select", "send_queue", "decision_log"],
         "build of the marts alone": ["build", "--select", "send_queue", "decision_log"],
-        "build without the invariant": ["build", "--exclude", case.invariant],
+        "build without the invariant": ["build", "--exclude", RECIPIENT],
     }
     for label, command in narrower.items():
         result = support.run_dbt(built, command, as_of, check=False, project_dir=project, extra_vars=extra)
@@ -540,7 +611,7 @@ def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp
                 f"{label}: {mart}\n{result.stdout[-3000:]}"
             )
         if label == "build without the invariant":
-            assert f"would append without {case.invariant}." in result.stdout
+            assert f"would append without {RECIPIENT}." in result.stdout
         assert queue_checksum(built) == before, label
         assert support.query(built, "select count(*) from execution.decision_log")[0][0] == log_rows, label
 
@@ -549,7 +620,7 @@ def test_an_empty_postal_address_stops_the_build_before_the_queue(shared_build):
     built = shared_build
     before = queue_checksum(built)
     as_of = T0 + timedelta(days=10)
-    result = support.run_dbt(built, ["build"], as_of, check=False, extra_vars={**REPLAY, "sender_postal_address": ""})
+    result = support.run_dbt(built, BUILD, as_of, check=False, extra_vars={**REPLAY, "sender_postal_address": ""})
     assert result.returncode != 0
     assert "sender_postal_address" in result.stdout
     assert queue_checksum(built) == before
@@ -570,7 +641,7 @@ def test_a_bad_analyze_statistics_target_stops_the_build_before_the_queue(shared
     (log_rows,) = support.query(built, "select count(*) from execution.decision_log")[0]
     as_of = T0 + timedelta(days=11)
     result = support.run_dbt(
-        built, ["build"], as_of, check=False, extra_vars={**REPLAY, "analyze_statistics_target": value}
+        built, BUILD, as_of, check=False, extra_vars={**REPLAY, "analyze_statistics_target": value}
     )
     assert result.returncode != 0
     assert "var analyze_statistics_target must be null or a whole number from 1 to 10000" in result.stdout

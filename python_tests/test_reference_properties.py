@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
+import databases
+import datasets
 import reference_model
 import support
 from pressure_outreach import contract
@@ -127,17 +129,12 @@ def write(conn, companies: list[dict[str, list[dict]]]) -> None:
 
 @pytest.fixture(scope="module")
 def property_db(conn_settings):
-    with support.scratch_database(conn_settings, "properties") as scratch:
-        with psycopg.connect(scratch.conninfo(), autocommit=True) as db:
-            for schema in contract.SCHEMAS:
-                db.execute(f"create schema if not exists {schema}")
-            for table in contract.TABLES:
-                db.execute(table.create_sql())
-        support.run_dbt(scratch, ["seed"], AS_OF)
-        yield scratch
+    """A copy of the EMPTY data set: the source tables and the seeds, every model built."""
+    with databases.copy_of(conn_settings, datasets.EMPTY, "properties") as copy:
+        yield copy
 
 
-# Each draw costs one dbt run (seconds), so the draws are few and wide: companies are decided
+# Each draw costs one dbt run (a second or two), so the draws are few and wide: companies are decided
 # independently up to the chosen slot, and up to 40 of them per draw give a few hundred random
 # companies per test run where 12 per draw gave a few dozen.
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,8 +19,9 @@ import pytest
 import yaml
 from psycopg.types.json import Jsonb
 
+import databases
+import datasets
 import support
-from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
 REPORTING = "reporting"
@@ -107,7 +108,7 @@ def reporting_db(demo_db):
     }
     missing = RPT_MODELS - tables
     if missing:
-        pytest.skip(f"reporting marts not built in the demo database: {sorted(missing)}; run `make build`")
+        pytest.skip(f"reporting marts not built in the demo database: {sorted(missing)}; run `make demo`")
     return demo_db
 
 
@@ -169,7 +170,7 @@ def test_no_email_address_or_person_name_in_the_reporting_schema(reporting_db):
 def test_the_personal_data_scan_finds_what_is_planted(conn_settings):
     """The scan above must be able to fail: a column named for an email, an address
     hidden inside a longer text, and a person's name, each planted in a scratch database."""
-    with support.scratch_database(conn_settings, "pii_scan") as scratch:
+    with databases.empty_database(conn_settings, "pii_scan") as scratch:
         with psycopg.connect(scratch.conninfo(), autocommit=True) as db:
             db.execute("create schema people")
             db.execute("create table people.people_master (first_name text, last_name text, full_name text)")
@@ -231,7 +232,6 @@ def test_funnel_removes_each_gates_companies_in_gate_order_and_adds_up(reporting
 
 # --- engagement, on a scratch database -------------------------------------------------
 
-COMPANIES = 3_000
 STAGES = ("sent", "delivered", "opened", "clicked", "replied", "bounced", "complained", "unsubscribed", "failed")
 
 
@@ -272,11 +272,9 @@ def _event(db, message, event_type, at, bounce_type=None, message_id=None):
 
 @pytest.fixture(scope="module")
 def engagement_db(conn_settings):
-    with support.scratch_database(conn_settings, "engagement") as scratch:
-        generate(scratch, seed=7, companies=COMPANIES, as_of=T0, progress=False)
-        support.run_dbt(scratch, ["seed"], T0)
-        support.run_dbt(scratch, ["build"], T0, extra_vars={"daily_queue_limit": 1_000_000})
-        yield scratch
+    """A copy of the SMALL data set, built at T0 (a hundred queued messages)."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "engagement") as copy:
+        yield copy
 
 
 def test_engagement_before_any_event_has_zero_counts_and_empty_rates(engagement_db):

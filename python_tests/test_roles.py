@@ -1,7 +1,7 @@
 """Least privilege on a real PostgreSQL: `dbt run-operation create_roles`, the grants
 config of the marts, and what each role may and may not do after a build.
 
-One scratch database with a small generated data set. The three roles get names of
+One scratch database with a small generated data set (500 companies). The three roles get names of
 their own (the builder_role, execution_hub_role and bi_role vars, passed with --vars),
 so the test never touches the roles of the dev server and drops its own at the end. Each
 role is NOLOGIN; the test logs in as a LOGIN role that is a member of it, the way people
@@ -21,11 +21,12 @@ import psycopg
 import pytest
 import yaml
 
+import databases
 import support
 from pressure_outreach.generator import generate
 
 T0 = support.DEMO_AS_OF
-COMPANIES = 2_500
+COMPANIES = 500
 QUEUE = "execution.send_queue"
 EVENTS = "execution.send_events"
 PEOPLE = "people.people_master"
@@ -64,7 +65,7 @@ def roles(conn_settings):
 @pytest.fixture(scope="module")
 def built(conn_settings, roles):
     names, logins = roles
-    with support.scratch_database(conn_settings, "roles") as scratch:
+    with databases.empty_database(conn_settings, "roles") as scratch:
         generate(scratch, seed=11, companies=COMPANIES, as_of=T0, progress=False)
         with psycopg.connect(scratch.conninfo(), autocommit=True) as admin:
             admin.execute(f'create role "{logins["builder_role"]}" login')
@@ -79,7 +80,7 @@ def built(conn_settings, roles):
                 admin.execute(f'create role "{logins[key]}" login in role "{names[key]}"')
         builder = replace(scratch, user=logins["builder_role"])
         support.run_dbt(builder, ["seed"], T0, extra_vars=names)
-        support.run_dbt(builder, ["build"], T0, extra_vars=names)
+        support.run_dbt(builder, support.PRODUCTION_BUILD, T0, extra_vars=names)
         yield scratch
 
 
@@ -165,7 +166,7 @@ def test_bi_reads_the_reporting_marts_only(built, roles):
 def test_grants_survive_a_full_refresh_and_cover_new_reporting_tables(built, roles):
     names, logins = roles
     builder = replace(built, user=logins["builder_role"])
-    support.run_dbt(builder, ["build", "--full-refresh"], T0, extra_vars=names)
+    support.run_dbt(builder, [*support.PRODUCTION_BUILD, "--full-refresh"], T0, extra_vars=names)
     assert _allowed(built, logins["execution_hub_role"], f"select count(*) from {QUEUE}")
     for mart in _reporting_marts(built):
         assert _allowed(built, logins["bi_role"], f"select * from {mart}"), mart

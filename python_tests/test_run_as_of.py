@@ -17,6 +17,8 @@ from datetime import timedelta
 import psycopg
 import pytest
 
+import databases
+import datasets
 import support
 
 T0 = support.DEMO_AS_OF
@@ -29,9 +31,10 @@ FAILED = re.compile(r"FAIL \d+ (\S+)")
 
 @pytest.fixture(scope="module")
 def built(conn_settings):
-    """Two runs, a day apart, of a small data set."""
-    with support.built_scratch(conn_settings, "run_as_of", seed=43, as_ofs=[T0, T1]) as scratch:
-        yield scratch
+    """Two runs, a day apart: a copy of the SMALL data set (built at T0) built again at T1."""
+    with databases.copy_of(conn_settings, datasets.SMALL, "run_as_of") as copy:
+        support.run_dbt(copy, support.PRODUCTION_BUILD, T1)
+        yield copy
 
 
 def dbt_test_without_as_of(conn, *args: str) -> subprocess.CompletedProcess[str]:
@@ -93,7 +96,7 @@ def test_the_cli_takes_no_as_of(built):
 
 
 def test_the_cli_says_when_nothing_was_built(conn_settings):
-    with support.scratch_database(conn_settings, "no_build") as empty:
+    with databases.empty_database(conn_settings, "no_build") as empty:
         result = cli_test(empty)
     assert result.returncode == 2
     assert "no build has run yet" in result.stderr
