@@ -7,33 +7,40 @@ that approach, implemented honestly so that the comparison means something:
 
 - per company, one set of round trips over one psycopg connection reads its spine row,
   identity, exclusions, kill switches, signals (three tables), DOL filings, slots,
-  slot history, the people its slots point at, then (once its slot is chosen) the
+  slot history, the people its slots point at, then (when a gate needs them) the
   suppression, contact and queue history of that person and company;
-- it decides in Python with the project's reference model (``python_tests/
-  reference_model.py``, RULES.md §0-§4: quarantine, duplicates, bridges, band, caps,
-  class, proof line, ``select_slot``) and the gates of RULES.md §5 written here;
+- it decides in Python with the project's reference model (``pressure_outreach.reference``,
+  docs/rulebook.md §0-§4: quarantine, duplicates, bridges, band, caps, class, proof line,
+  ``select_slot``) and the gates of docs/rulebook.md §5 written here, run in the order of
+  the ``decision_gates`` var;
 - it writes one decision row per company, and for every company that passes the gates a
   rendered queue row, into its own schema (``bench_baseline``), never the real
   ``execution.send_queue``.
+
+Every number, list and reason code comes from ``Params.from_project()`` (the seeds and vars
+dbt reads). Each gate's condition here is keyed by the flag the gates model keeps for it
+(``is_below_contact_band``, ...); which reason code a flag stops a company with, and in which
+order the gates run, is read from the project (the model's ``gate_flags`` and the
+``decision_gates`` var), so a renamed code or a reordered var is followed, not repeated.
 
 To give it a fair chance, the source tables get b-tree indexes on the keys it looks up
 (created before it runs, timed separately, dropped afterwards): without them every
 lookup would scan a whole table and the per-company approach would be quadratic.
 
 Two things are inherently global and are done once per run, not per company: the daily
-queue limit (it ranks all candidates, RULES.md §5.11) and reading the message templates.
+queue limit (it ranks all candidates, the last gate of docs/rulebook.md §5) and reading the
+message templates.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import dataclasses
 import re
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from types import ModuleType
+from functools import cached_property
 from typing import Any
 
 import psycopg
@@ -41,22 +48,24 @@ from psycopg.rows import dict_row, tuple_row
 from psycopg.types.json import Jsonb
 
 from pressure_outreach import settings
+from pressure_outreach.reference import Params, SourceData, register_infinite_timestamps
+from pressure_outreach.reference.bands import primary_signal
+from pressure_outreach.reference.decisions import decide_company
+from pressure_outreach.reference.instants import md5_uuid, utc_date
+from pressure_outreach.reference.load import convert_value
+from pressure_outreach.reference.rows import WHITESPACE, is_blank
+from pressure_outreach.reference.signals import all_signals, is_active, renewal_bridges
+from pressure_outreach.reference.slots import filled_slots, good_slot_rows
 
 SCHEMA = "bench_baseline"
-REFERENCE_MODEL = settings.PROJECT_DIR / "python_tests" / "reference_model.py"
 
-BLOCKING_OVERRIDE_TYPES = ("marketing_disabled", "legal_hold", "customer_requested", "cooldown")
-IDENTITY_STATUSES = ("PENDING", "PASS", "FAIL")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-WHITESPACE = " \t\n\r\v\f"
-COOLING_OFF_DAYS = 30
-TOUCH_CAP_WINDOW_DAYS = 365
-TOUCH_CAPS = {3: 3, 4: 5}
-MIN_CONTACT_BAND = 3
-UNSUBSCRIBE_BASE_URL = "https://outreach.example.com/unsubscribe?m="
-SENDER_POSTAL_ADDRESS = "Pressure Outreach Inc., 1700 Market Street, Suite 1005, Philadelphia, PA 19103, USA"
-FOOTER_ID = "can_spam_v1"
+# The decision of a company no gate stopped; a company that passed every gate but the
+# daily limit is a CANDIDATE until the limit ranks them all, after the loop.
+QUEUED = "QUEUED"
+CANDIDATE = "CANDIDATE"
+# The identity status that may be contacted (gate 1; the SQL compares with it too).
+IDENTITY_PASS = "PASS"
 
 # (index name, table, key expression): what the per-company lookups need.
 INDEXES: tuple[tuple[str, str, str], ...] = (
@@ -76,21 +85,12 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@cache
-def reference_model() -> ModuleType:
-    """The project's plain-Python reference model of RULES.md §0-§4, loaded from its file."""
-    name = "pressure_outreach_reference_model"
-    spec = importlib.util.spec_from_file_location(name, REFERENCE_MODEL)
-    if spec is None or spec.loader is None or not REFERENCE_MODEL.exists():
-        raise RuntimeError(f"the reference model is missing: {REFERENCE_MODEL}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+class BaselineError(RuntimeError):
+    """The project has a gate the baseline cannot check."""
 
 
 def normalize_email(email: str | None) -> str | None:
-    """RULES.md §9: trimmed of surrounding white space and lowercased; blank is None."""
+    """docs/rulebook.md §9: trimmed of surrounding white space and lowercased; blank is None."""
     if email is None:
         return None
     trimmed = email.strip(WHITESPACE)
@@ -98,9 +98,8 @@ def normalize_email(email: str | None) -> str | None:
 
 
 def message_id(outreach_id: str, slot: str, pressure_class: str, proof_id: str, as_of: datetime) -> str:
-    rm = reference_model()
-    day = rm.utc_date(as_of).isoformat()
-    return rm.md5_uuid(f"message|{outreach_id}|{slot}|{pressure_class}|{proof_id}|{day}")
+    day = utc_date(as_of).isoformat()
+    return md5_uuid(f"message|{outreach_id}|{slot}|{pressure_class}|{proof_id}|{day}")
 
 
 # --------------------------------------------------------------------------- the per-company reads
@@ -167,11 +166,14 @@ select exists (
     where
         lower(btrim(email, E' \\t\\n\\r\\x0b\\f')) = %(email)s
         and event_at <= %(as_of)s
-        and (event_type in ('complained', 'unsubscribed') or (event_type = 'bounced' and bounce_type = 'hard'))
+        and (
+            event_type = any(%(suppressing_events)s)
+            or (event_type = 'bounced' and bounce_type = any(%(suppressing_bounces)s))
+        )
 ) as is_suppressed
 """
-# The company's last contact: a queue row of an earlier run, or a `sent` event (RULES.md
-# §5.8); an event whose only defect is its own id (missing, or repeated) still counts, as it
+# The company's last contact: a queue row of an earlier run, or a `sent` event
+# (docs/rulebook.md §5, gate 8); an event whose only defect is its own id (missing, or repeated) still counts, as it
 # does in the set-based build.
 _LAST_SENT_SQL = """
 (select max(e.event_at) from execution.send_events as e
@@ -228,114 +230,197 @@ class Session:
 
 
 def _rows(db: Session, query: str, params: dict) -> list[dict]:
-    rm = reference_model()
-    return [{k: rm.convert_value(v) for k, v in row.items()} for row in db.execute(query, params).fetchall()]
+    return [{k: convert_value(v) for k, v in row.items()} for row in db.execute(query, params).fetchall()]
 
 
-def decide(db: Session, outreach_id: str, as_of: datetime, has_queue: bool) -> Decision:
-    """RULES.md §1-§5 (gates 1-10) for one company, from its own rows only."""
-    rm = reference_model()
-    params = {"id": outreach_id, "as_of": as_of, "blocking": list(BLOCKING_OVERRIDE_TYPES)}
-    company = db.execute(_COMPANY_SQL, params).fetchone()
-    signals = _rows(db, _SIGNALS_SQL, params)
-    data = rm.SourceData(
-        outreach=[{"outreach_id": outreach_id}],
-        dol=_rows(db, _DOL_SQL, params),
-        company_slot=_rows(db, _SLOTS_SQL, params),
-        slot_assignment_history=_rows(db, _HISTORY_SQL, params),
-        dol_signals=[s for s in signals if s["hub"] == "DOL"],
-        people_signals=[s for s in signals if s["hub"] == "PEOPLE"],
-        blog_signals=[s for s in signals if s["hub"] == "BLOG"],
-    )
-    persons = sorted({s["person_unique_id"] for s in data.company_slot if s["person_unique_id"] is not None})
-    data.people_master = _rows(db, _PEOPLE_SQL, {"ids": persons}) if persons else []
+class CompanyGates:
+    """The gates of docs/rulebook.md §5 for one company, each the flag of the gates model of
+    that name, computed from the company's own rows; the rows a flag needs are read the first
+    time it is asked, so a company stopped early costs no more queries than it needs."""
 
-    # §0-§4 with the reference model, over this company's rows.
-    reference = rm.Params()
-    spine = {outreach_id}
-    filled = rm.filled_slots(data, spine)
-    renewals = rm.renewal_bridges(data, spine, as_of, reference)
-    active = [s for s in rm.all_signals(data, spine, filled, renewals, as_of, reference) if rm.is_active(s, as_of)]
-    decided = rm.decide_company(outreach_id, active, filled, renewals.get(outreach_id), as_of, reference)
-    primary = rm.primary_signal(active, decided.active_domains)
+    def __init__(
+        self, db: Session, outreach_id: str, as_of: datetime, has_queue: bool, params: Params, email_pattern: re.Pattern
+    ) -> None:
+        self.db = db
+        self.outreach_id = outreach_id
+        self.as_of = as_of
+        self.has_queue = has_queue
+        self.params = params
+        self.email_pattern = email_pattern
+        self.query = {"id": outreach_id, "as_of": as_of, "blocking": list(params.blocking_override_types)}
+        self.company = db.execute(_COMPANY_SQL, self.query).fetchone()
+        signals = _rows(db, _SIGNALS_SQL, self.query)
+        self.data = SourceData(
+            outreach=[{"outreach_id": outreach_id}],
+            dol=_rows(db, _DOL_SQL, self.query),
+            company_slot=_rows(db, _SLOTS_SQL, self.query),
+            slot_assignment_history=_rows(db, _HISTORY_SQL, self.query),
+            dol_signals=[s for s in signals if s["hub"] == "DOL"],
+            people_signals=[s for s in signals if s["hub"] == "PEOPLE"],
+            blog_signals=[s for s in signals if s["hub"] == "BLOG"],
+        )
+        persons = sorted({s["person_unique_id"] for s in self.data.company_slot if s["person_unique_id"] is not None})
+        self.data.people_master = _rows(db, _PEOPLE_SQL, {"ids": persons}) if persons else []
+
+        # §0-§4 with the reference model, over this company's rows.
+        spine = {outreach_id}
+        self.spine = spine
+        filled = filled_slots(self.data, spine, params)
+        renewals = renewal_bridges(self.data, spine, as_of, params)
+        self.active = [s for s in all_signals(self.data, spine, filled, renewals, as_of, params) if is_active(s, as_of)]
+        self.decided = decide_company(outreach_id, self.active, filled, renewals.get(outreach_id), as_of, params)
+
+    @cached_property
+    def proof_ok(self) -> bool:
+        decided = self.decided
+        return decided.proof_line is not None and decided.proof_valid_until > self.as_of
+
+    @cached_property
+    def person(self) -> dict | None:
+        """The holder of the chosen slot (None when no slot is filled)."""
+        slot = self.decided.slot
+        if slot is None:
+            return None
+        slot_row = next(
+            s
+            for s in good_slot_rows(self.data.company_slot, self.spine, self.params)
+            if s["slot_type"] == slot and s["is_filled"]
+        )
+        return next(p for p in self.data.people_master if p["unique_id"] == slot_row["person_unique_id"])
+
+    @cached_property
+    def email(self) -> str | None:
+        return normalize_email(self.person["email"]) if self.person is not None else None
+
+    @cached_property
+    def first_name(self) -> str | None:
+        return ((self.person["first_name"] or "").strip(WHITESPACE) or None) if self.person is not None else None
+
+    @cached_property
+    def message_id(self) -> str | None:
+        """docs/rulebook.md §7: of a company with a proof and a slot."""
+        decided = self.decided
+        if decided.proof_id is None or decided.slot is None:
+            return None
+        return message_id(self.outreach_id, decided.slot, decided.primary_class, decided.proof_id, self.as_of)
+
+    @cached_property
+    def contact(self) -> dict:
+        """The company's last contact, its touches in its class within the window, and
+        whether its message is already queued."""
+        return self.db.execute(
+            _CONTACT_SQL if self.has_queue else _CONTACT_NO_QUEUE_SQL,
+            {
+                **self.query,
+                "class": self.decided.primary_class,
+                "touch_since": self.as_of - timedelta(days=self.params.touch_cap_window_days),
+                "message_id": self.message_id,
+            },
+        ).fetchone()
+
+    # ------------------------------------------------------------------ the flags
+
+    def is_excluded(self) -> bool:
+        company = self.company
+        identity_ok = (
+            company is not None
+            and company["identity_copies"] == 1
+            and company["identity_status"] == IDENTITY_PASS
+            and not is_blank(company["company_name"])
+        )
+        return company is None or company["is_excluded"] or not identity_ok
+
+    def has_kill_switch(self) -> bool:
+        return self.company is not None and self.company["has_kill_switch"]
+
+    def is_below_contact_band(self) -> bool:
+        return self.decided.band < self.params.min_contact_band
+
+    def lacks_valid_proof(self) -> bool:
+        return not self.proof_ok
+
+    def lacks_filled_slot(self) -> bool:
+        return self.decided.slot is None
+
+    def is_email_not_ready(self) -> bool:
+        email, person = self.email, self.person
+        ready = email is not None and self.email_pattern.match(email) and person["outreach_ready"] is True
+        return not ready or self.first_name is None  # the templates greet by first name
+
+    def is_suppressed(self) -> bool:
+        if self.email is None:
+            return False
+        query = {
+            "email": self.email,
+            "as_of": self.as_of,
+            "suppressing_events": list(self.params.suppressing_event_types),
+            "suppressing_bounces": list(self.params.suppressing_bounce_types),
+        }
+        return self.db.execute(_SUPPRESSED_SQL, query).fetchone()["is_suppressed"]
+
+    def is_cooling_off(self) -> bool:
+        last = self.contact["last_contacted_at"]
+        return last is not None and last > self.as_of - timedelta(days=self.params.cooling_off_days)
+
+    def is_at_touch_cap(self) -> bool:
+        cap = self.params.touch_caps.get(self.decided.band)
+        return cap is not None and self.contact["touches"] >= cap
+
+    def is_already_queued(self) -> bool:
+        return self.message_id is not None and self.contact["already_queued"]
+
+
+# Each gate's condition by the name of its flag in the gates model (int_decisions_gated).
+FLAG_CHECKS: dict[str, Callable[[CompanyGates], bool]] = {
+    "is_excluded": CompanyGates.is_excluded,
+    "has_kill_switch": CompanyGates.has_kill_switch,
+    "is_below_contact_band": CompanyGates.is_below_contact_band,
+    "lacks_valid_proof": CompanyGates.lacks_valid_proof,
+    "lacks_filled_slot": CompanyGates.lacks_filled_slot,
+    "is_email_not_ready": CompanyGates.is_email_not_ready,
+    "is_suppressed": CompanyGates.is_suppressed,
+    "is_cooling_off": CompanyGates.is_cooling_off,
+    "is_at_touch_cap": CompanyGates.is_at_touch_cap,
+    "is_already_queued": CompanyGates.is_already_queued,
+}
+
+
+def check_gates(params: Params) -> None:
+    """Every gate of the project has a condition here."""
+    unknown = sorted(flag for flag in params.gate_flags.values() if flag not in FLAG_CHECKS)
+    if unknown:
+        raise BaselineError(f"the gates model has flags the baseline has no condition for: {', '.join(unknown)}")
+
+
+def decide(
+    db: Session, outreach_id: str, as_of: datetime, has_queue: bool, params: Params, email_pattern: re.Pattern
+) -> Decision:
+    """docs/rulebook.md §1-§5 for one company, from its own rows only: every gate but the
+    daily limit, in the order of the decision_gates var; the first that stops it names it."""
+    gates = CompanyGates(db, outreach_id, as_of, has_queue, params, email_pattern)
+    decided = gates.decided
+    primary = primary_signal(gates.active, decided.active_domains, params)
     decision = Decision(
         outreach_id=outreach_id,
-        reason="",
+        reason=CANDIDATE,
         band=decided.band,
         band_name=decided.band_name,
         bit_score=decided.bit_score,
         pressure_class=decided.primary_class,
         primary_domain=primary.domain if primary is not None else None,
+        proof=decided if gates.proof_ok else None,
         slot=decided.slot,
-        company_name=company["company_name"] if company else None,
+        company_name=gates.company["company_name"] if gates.company else None,
     )
-    proof_ok = decided.proof_line is not None and decided.proof_valid_until > as_of
-    if proof_ok:
-        decision.proof = decided
-
-    # §5 gates 1-10, first failure wins.
-    identity_ok = (
-        company is not None
-        and company["identity_copies"] == 1
-        and company["identity_status"] == "PASS"
-        and not rm.is_blank(company["company_name"])
-    )
-    if company is None or company["is_excluded"] or not identity_ok:
-        decision.reason = "EXCLUDED"
-        return decision
-    if company["has_kill_switch"]:
-        decision.reason = "KILL_SWITCH"
-        return decision
-    if decided.band < MIN_CONTACT_BAND:
-        decision.reason = "BAND_BELOW_3"
-        return decision
-    if not proof_ok:
-        decision.reason = "NO_VALID_PROOF"
-        return decision
-    if decided.slot is None:
-        decision.reason = "NO_FILLED_SLOT"
-        return decision
-    slot_row = next(
-        s for s in rm.good_slot_rows(data.company_slot, spine) if s["slot_type"] == decided.slot and s["is_filled"]
-    )
-    person = next(p for p in data.people_master if p["unique_id"] == slot_row["person_unique_id"])
-    email = normalize_email(person["email"])
-    decision.person_unique_id = person["unique_id"]
-    decision.first_name = (person["first_name"] or "").strip(WHITESPACE) or None
-    decision.email_to = email
-    decision.message_id = message_id(outreach_id, decided.slot, decided.primary_class, decided.proof_id, as_of)
-    ready = email is not None and EMAIL_PATTERN.match(email) and person["outreach_ready"] is True
-    if not ready or decision.first_name is None:  # the templates greet by first name
-        decision.reason = "EMAIL_NOT_READY"
-        return decision
-    if db.execute(_SUPPRESSED_SQL, {"email": email, "as_of": as_of}).fetchone()["is_suppressed"]:
-        decision.reason = "SUPPRESSED"
-        return decision
-    contact = db.execute(
-        _CONTACT_SQL if has_queue else _CONTACT_NO_QUEUE_SQL,
-        {
-            **params,
-            "class": decided.primary_class,
-            "touch_since": as_of - timedelta(days=TOUCH_CAP_WINDOW_DAYS),
-            "message_id": decision.message_id,
-        },
-    ).fetchone()
-    last_contacted_at, touches, already_queued = (
-        contact["last_contacted_at"],
-        contact["touches"],
-        contact["already_queued"],
-    )
-    if last_contacted_at is not None and last_contacted_at > as_of - timedelta(days=COOLING_OFF_DAYS):
-        decision.reason = "COOLING_OFF"
-        return decision
-    cap = TOUCH_CAPS.get(decided.band)
-    if cap is not None and touches >= cap:
-        decision.reason = "TOUCH_CAP"
-        return decision
-    if already_queued:
-        decision.reason = "ALREADY_QUEUED"
-        return decision
-    decision.reason = "CANDIDATE"  # gate 11 (daily limit) is global: decided after the loop
+    for code, flag in params.gate_flags.items():  # in the order of the decision_gates var
+        if FLAG_CHECKS[flag](gates):
+            decision.reason = code
+            break
+    if gates.person is not None:
+        decision.person_unique_id = gates.person["unique_id"]
+        decision.first_name = gates.first_name
+        decision.email_to = gates.email
+        decision.message_id = gates.message_id
     return decision
 
 
@@ -396,7 +481,7 @@ insert into {SCHEMA}.send_queue values
 """
 
 
-def _templates(db: psycopg.Connection) -> tuple[dict[tuple[str, str], dict], str]:
+def _templates(db: psycopg.Connection, params: Params) -> tuple[dict[tuple[str, str], dict], str]:
     """The latest template per (audience, pressure class), and the footer (from the seeds)."""
     rows = db.execute(
         "select template_id, template_version, audience, pressure_class, subject, body"
@@ -405,7 +490,9 @@ def _templates(db: psycopg.Connection) -> tuple[dict[tuple[str, str], dict], str
     templates: dict[tuple[str, str], dict] = {}
     for row in rows:
         templates.setdefault((row["audience"], row["pressure_class"]), row)
-    footer = db.execute("select footer from rules.message_footers where footer_id = %s", (FOOTER_ID,)).fetchone()
+    footer = db.execute(
+        "select footer from rules.message_footers where footer_id = %s", (params.message_footer_id,)
+    ).fetchone()
     return templates, footer["footer"]
 
 
@@ -414,15 +501,15 @@ def render(text: str, values: dict[str, str | None]) -> str:
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1)) or "", text)
 
 
-def _queue_row(decision: Decision, template: dict, footer: str, as_of: datetime) -> tuple:
+def _queue_row(decision: Decision, template: dict, footer: str, as_of: datetime, params: Params) -> tuple:
     proof = decision.proof
     values = {
         "company_name": decision.company_name,
         "first_name": decision.first_name,
         "proof_line": proof.proof_line,
         "evidence": proof.proof_evidence.get(decision.primary_domain),
-        "unsubscribe_url": UNSUBSCRIBE_BASE_URL + decision.message_id,
-        "sender_postal_address": SENDER_POSTAL_ADDRESS,
+        "unsubscribe_url": params.unsubscribe_base_url + decision.message_id,
+        "sender_postal_address": params.sender_postal_address,
     }
     body = render(template["body"], values) + "\n\n" + render(footer, values)
     return (
@@ -446,7 +533,7 @@ def _queue_row(decision: Decision, template: dict, footer: str, as_of: datetime)
         template["template_version"],
         render(template["subject"], values),
         body,
-        "email",
+        params.message_channel,
         as_of,
     )
 
@@ -505,14 +592,14 @@ def drop_indexes(db: psycopg.Connection) -> None:
         db.execute(f"drop index if exists {table.split('.')[0]}.{name}")
 
 
-def _agreement(db: psycopg.Connection, decisions: dict[str, Decision]) -> dict[str, Any]:
+def _agreement(db: psycopg.Connection, decisions: dict[str, Decision], params: Params) -> dict[str, Any]:
     """Compare with the set-based decisions of the same as_of (decision_log_current)."""
     rows = db.execute(
         "select outreach_id::text, decision_reason, band, proof_id::text, slot_type, message_id"
         " from execution.decision_log_current where outreach_id = any(%s::uuid[])",
         (list(decisions),),
     ).fetchall()
-    passed = {"QUEUED", "DAILY_LIMIT", "CANDIDATE"}
+    passed = {QUEUED, params.daily_limit_gate, CANDIDATE}
     differing = []
     for row in rows:
         d = decisions[row["outreach_id"]]
@@ -526,7 +613,7 @@ def _agreement(db: psycopg.Connection, decisions: dict[str, Decision]) -> dict[s
         theirs = (
             "PASSED" if row["decision_reason"] in passed else row["decision_reason"],
             row["band"],
-            row["proof_id"] if row["proof_id"] is not None and row["band"] >= MIN_CONTACT_BAND else None,
+            row["proof_id"] if row["proof_id"] is not None and row["band"] >= params.min_contact_band else None,
             row["slot_type"],
             row["message_id"],
         )
@@ -548,8 +635,8 @@ def _agreement(db: psycopg.Connection, decisions: dict[str, Decision]) -> dict[s
     return {
         "compared": len(rows),
         "agreeing": len(rows) - len(differing),
-        "fields": "decision reason (QUEUED and DAILY_LIMIT count as passed), band, slot, message id (of "
-        "the messages the set-based run queued)",
+        "fields": f"decision reason ({QUEUED} and {params.daily_limit_gate} count as passed), band, slot, "
+        "message id (of the messages the set-based run queued)",
         "examples": differing[:5],
         "queue_rows_in_both": len(queue),
         "queue_rows_identical": identical,
@@ -588,13 +675,20 @@ def run(
     as_of: datetime,
     sample_size: int,
     seed: int = 42,
-    daily_queue_limit: int = settings.DEMO_DAILY_QUEUE_LIMIT,
+    daily_queue_limit: int | None = None,
+    params: Params | None = None,
 ) -> BaselineResult:
     """Index the sources, decide ``sample_size`` sampled companies one at a time, write the
     baseline's decisions and queue rows, compare with the set-based decisions, drop the
-    indexes again."""
+    indexes again. ``params`` defaults to the project's with the demo's vars (what the
+    benchmark builds with); ``daily_queue_limit`` overrides its limit."""
+    params = params or Params.from_project(dbt_vars=settings.demo_dbt_vars())
+    if daily_queue_limit is not None:
+        params = dataclasses.replace(params, daily_queue_limit=daily_queue_limit)
+    check_gates(params)
+    email_pattern = re.compile(params.email_pattern)
     with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row) as db:
-        reference_model().register_infinite_timestamps(db)
+        register_infinite_timestamps(db)
         db.execute("set time zone 'UTC'")
         companies = db.execute("select count(distinct outreach_id) as n from outreach.outreach").fetchone()["n"]
         sample = sample_companies(db.cursor(row_factory=tuple_row), sample_size, seed)
@@ -605,7 +699,7 @@ def run(
         try:
             db.execute(_CREATE_SQL)
             has_queue = db.execute("select to_regclass('execution.send_queue') is not null as q").fetchone()["q"]
-            templates, footer = _templates(db)
+            templates, footer = _templates(db, params)
             queued_today = 0
             if has_queue:
                 queued_today = db.execute(
@@ -619,7 +713,7 @@ def run(
             started = time.perf_counter()
             decisions: dict[str, Decision] = {}
             for outreach_id in sample:
-                decision = decide(session, outreach_id, as_of, has_queue)
+                decision = decide(session, outreach_id, as_of, has_queue, params, email_pattern)
                 decisions[outreach_id] = decision
                 proof = decision.proof
                 session.execute(
@@ -637,25 +731,25 @@ def run(
                         as_of,
                     ),
                 )
-            # Gate 11: the daily limit ranks every candidate (band desc, score desc, id).
+            # The daily limit ranks every candidate (band desc, score desc, id).
             candidates = sorted(
-                (d for d in decisions.values() if d.reason == "CANDIDATE"),
+                (d for d in decisions.values() if d.reason == CANDIDATE),
                 key=lambda d: (-d.band, -d.bit_score, d.outreach_id),
             )
-            capacity = max(daily_queue_limit - queued_today, 0)
+            capacity = max(params.daily_queue_limit - queued_today, 0)
             with db.transaction():
                 for rank, decision in enumerate(candidates, start=1):
-                    decision.reason = "QUEUED" if rank <= capacity else "DAILY_LIMIT"
+                    decision.reason = QUEUED if rank <= capacity else params.daily_limit_gate
                     session.execute(
                         f"update {SCHEMA}.decisions set decision_reason = %s where outreach_id = %s",
                         (decision.reason, decision.outreach_id),
                     )
-                    if decision.reason == "QUEUED":
+                    if decision.reason == QUEUED:
                         template = templates[(decision.slot, decision.pressure_class)]
-                        session.execute(_INSERT_QUEUE_SQL, _queue_row(decision, template, footer, as_of))
+                        session.execute(_INSERT_QUEUE_SQL, _queue_row(decision, template, footer, as_of, params))
             loop_seconds = time.perf_counter() - started
             queries = session.statements
-            agreement = _agreement(db, decisions) if _has_decision_log(db) else {"compared": 0, "agreeing": 0}
+            agreement = _agreement(db, decisions, params) if _has_decision_log(db) else {"compared": 0, "agreeing": 0}
             real_queue_untouched = _real_queue_checksum(db) == real_queue_before
         finally:
             drop_indexes(db)
@@ -670,7 +764,7 @@ def run(
         seconds_per_company=loop_seconds / max(len(sample), 1),
         queries_per_company=queries / max(len(sample), 1),
         decisions=dict(sorted(counts.items())),
-        queued=counts.get("QUEUED", 0),
+        queued=counts.get(QUEUED, 0),
         agreement=agreement,
         real_queue_untouched=real_queue_untouched,
     )

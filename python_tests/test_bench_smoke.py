@@ -6,6 +6,7 @@ and the busy-time arithmetic are right. No test asserts a timing."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -16,9 +17,12 @@ import psycopg
 import pytest
 
 import support
-from pressure_outreach import bench
+from pressure_outreach import baseline
+from pressure_outreach.bench import cli, estimate, measure, run, scenario
+from pressure_outreach.bench import report as bench_report
+from pressure_outreach.reference import Params
 
-SMOKE_SCALES = bench.SMOKE_SCALES
+SMOKE_SCALES = run.SMOKE_SCALES
 RESOURCE_TYPES = {"model", "test", "seed", "unit_test", "operation", "exposure", "snapshot", "source"}
 PROJECT_MODELS = len(list((support.PROJECT_DIR / "models").rglob("*.sql")))
 PROJECT_SEEDS = len(list((support.PROJECT_DIR / "seeds").glob("*.csv")))
@@ -99,7 +103,7 @@ def test_smoke_measures_every_scale_with_sane_numbers(smoke):
             assert pg["processes"] >= 3 and pg["samples"] > 0
         assert fb["rows_queued"] > 0
         assert datetime.fromisoformat(nd["as_of"]) == datetime.fromisoformat(fb["as_of"]) + timedelta(days=1)
-        assert nd["companies_with_new_signals"] == max(1, round(n * bench.NEXT_DAY_SHARE))
+        assert nd["companies_with_new_signals"] == max(1, round(n * scenario.NEXT_DAY_SHARE))
         assert nd["signals_inserted"] >= nd["companies_with_new_signals"]
         assert nd["send_events"] >= fb["rows_queued"]  # at least one event per queued message
         assert nd["rows_queued"] >= 0
@@ -116,14 +120,14 @@ def test_smoke_measures_every_scale_with_sane_numbers(smoke):
 @pytest.mark.slow
 def test_smoke_baseline_decides_like_the_set_based_build_and_leaves_the_queue(smoke):
     scales = measured(smoke["report"])
-    assert len(scales) == len(bench.SMOKE_SCALES)
+    assert len(scales) == len(run.SMOKE_SCALES)
     for s in scales:
         b, pc = s["baseline"], s["per_company"]
-        assert b["sample_size"] == bench.SMOKE_BASELINE_SAMPLE
+        assert b["sample_size"] == run.SMOKE_BASELINE_SAMPLE
         assert b["companies"] == s["companies"]
         assert b["seconds_per_company"] > 0 and b["queries_per_company"] >= 5
         assert sum(b["decisions"].values()) == b["sample_size"]
-        assert "BAND_BELOW_3" in b["decisions"]
+        assert "BELOW_CONTACT_BAND" in b["decisions"]  # the band gate's code (var decision_gates)
         agreement = b["agreement_with_set_based"]
         assert agreement["compared"] == b["sample_size"]
         assert agreement["agreeing"] == agreement["compared"], agreement["examples"]
@@ -148,20 +152,21 @@ def test_smoke_reports_every_target_and_field(smoke):
     assert any(name.startswith("growth") for name in evaluated)
     assert sum(name.startswith("set-based") for name in evaluated) == len(SMOKE_SCALES)
     assert any(name.startswith("dbt peak RSS") for name in evaluated)
-    assert sum("full build at" in name for name in statuses) == len(bench.TARGET_BUILD_SECONDS)
+    assert sum("full build at" in name for name in statuses) == len(estimate.TARGET_BUILD_SECONDS)
     for heading in ("## Machine", "## Results", "## Targets", "## Per scale", "## Method"):
         assert heading in markdown
     assert "--exclude-resource-type unit_test" in markdown and "resource_type:unit_test" in markdown
+    assert "docs/rulebook.md §0-§4" in markdown
     assert report["command"] in markdown and "--smoke" in report["command"]
-    assert bench._revision(report["revision"]) in markdown
-    assert "| " + " | ".join(bench.SUMMARY_HEADER) + " |" in markdown
+    assert bench_report.revision_text(report["revision"]) in markdown
+    assert "| " + " | ".join(bench_report.SUMMARY_HEADER) + " |" in markdown
     for s in measured(report):
         assert f"| {s['companies']:,} |" in markdown
         assert f"### {s['companies']:,} companies" in markdown
         assert s["full_build"]["slowest"][0]["unique_id"] in markdown
     for target in report["targets"]:
         assert target["target"] in markdown and target["target"] in smoke["stdout"]
-    for column in bench.SUMMARY_HEADER:
+    for column in bench_report.SUMMARY_HEADER:
         assert column in smoke["stdout"]
 
 
@@ -180,7 +185,7 @@ def test_a_scale_that_does_not_fit_is_skipped_with_its_reason(conn_settings, tmp
     prefix = f"bench_pytest_{uuid.uuid4().hex[:8]}"
     output, results = tmp_path / "B.md", tmp_path / "r.json"
     args = ["--scales", "10000000", "--max-minutes", "1", "--output", str(output), "--json", str(results)]
-    code = bench.main([*args, "--db-prefix", prefix])
+    code = cli.main([*args, "--db-prefix", prefix])
     assert code == 0
     report = json.loads(results.read_text(encoding="utf-8"))
     assert [s["companies"] for s in report["skipped"]] == [10_000_000]
@@ -194,16 +199,16 @@ def test_a_scale_that_does_not_fit_is_skipped_with_its_reason(conn_settings, tmp
 
 def test_a_failed_scale_is_reported_with_its_cause_even_when_the_clean_up_fails(conn_settings, tmp_path, monkeypatch):
     def generate_fails(ctx, companies):
-        raise bench.BenchError("dbt build (full) failed: the server was killed")
+        raise run.BenchError("dbt build (full) failed: the server was killed")
 
     def drop_fails(conn, name):
         raise psycopg.OperationalError("the database system is in recovery mode")
 
-    monkeypatch.setattr(bench, "create_database", lambda conn, name: None)
-    monkeypatch.setattr(bench, "step_generate", generate_fails)
-    monkeypatch.setattr(bench, "drop_database", drop_fails)
+    monkeypatch.setattr(run, "create_database", lambda conn, name: None)
+    monkeypatch.setattr(run, "step_generate", generate_fails)
+    monkeypatch.setattr(run, "drop_database", drop_fails)
     output, results = tmp_path / "B.md", tmp_path / "r.json"
-    code = bench.main(["--scales", "1000,3000", "--max-minutes", "0", "--output", str(output), "--json", str(results)])
+    code = cli.main(["--scales", "1000,3000", "--max-minutes", "0", "--output", str(output), "--json", str(results)])
     assert code == 1
     report = json.loads(results.read_text(encoding="utf-8"))
     assert [(s["companies"], s["status"]) for s in report["scales"]] == [(1_000, "failed")]
@@ -216,11 +221,11 @@ def test_a_failed_scale_is_reported_with_its_cause_even_when_the_clean_up_fails(
 
 
 def test_skip_reason_checks_the_disk_then_the_time_budget():
-    est = bench.Estimate(disk_bytes=50 * 1024**3, minutes=40.0, basis="test")
-    assert "exceeds the 10.0 GiB free" in bench.skip_reason(10_000_000, est, 10 * 1024**3, 0.0, None)
-    assert bench.skip_reason(10_000_000, est, 100 * 1024**3, 0.0, None) is None
-    assert "--max-minutes budget of 60" in bench.skip_reason(10_000_000, est, 100 * 1024**3, 25.0, 60.0)
-    assert bench.skip_reason(10_000_000, est, 100 * 1024**3, 15.0, 60.0) is None
+    est = estimate.Estimate(disk_bytes=50 * 1024**3, minutes=40.0, basis="test")
+    assert "exceeds the 10.0 GiB free" in estimate.skip_reason(10_000_000, est, 10 * 1024**3, 0.0, None)
+    assert estimate.skip_reason(10_000_000, est, 100 * 1024**3, 0.0, None) is None
+    assert "--max-minutes budget of 60" in estimate.skip_reason(10_000_000, est, 100 * 1024**3, 25.0, 60.0)
+    assert estimate.skip_reason(10_000_000, est, 100 * 1024**3, 15.0, 60.0) is None
 
 
 def _scale(companies, wall, startup, rss, baseline_us=None):
@@ -239,22 +244,22 @@ def _scale(companies, wall, startup, rss, baseline_us=None):
     }
     if baseline_us is not None:
         result["baseline"] = {"seconds_per_company": baseline_us / 1e6}
-    result["per_company"] = bench.per_company(result)
+    result["per_company"] = estimate.per_company(result)
     return result
 
 
 def test_estimates_scale_linearly_from_the_largest_measured_scale():
     done = [_scale(1_000, 12.0, 8.0, 150), _scale(95_004, 48.0, 8.0, 160)]
-    small, big = bench.estimate(1_000_000, done, 0), bench.estimate(10_000_000, done, 0)
+    small, big = estimate.estimate(1_000_000, done, 0), estimate.estimate(10_000_000, done, 0)
     assert "95,004" in big.basis
-    disk = lambda e: e.disk_bytes - bench.DISK_HEADROOM_BYTES  # noqa: E731
+    disk = lambda e: e.disk_bytes - estimate.DISK_HEADROOM_BYTES  # noqa: E731
     assert disk(big) == pytest.approx(10 * disk(small), rel=0.001)
     assert big.minutes > 9 * small.minutes
 
 
 def test_targets_say_pass_or_miss_and_by_how_much():
     scales = [_scale(95_004, 25.0, 7.0, 150, baseline_us=30_000), _scale(1_000_000, 100.0, 7.0, 200)]
-    targets = {t["target"]: t for t in bench.evaluate_targets(scales)}
+    targets = {t["target"]: t for t in estimate.evaluate_targets(scales)}
     at_95k = targets["full build at 95,004 companies <= 20 s wall (dbt start-up included)"]
     assert (at_95k["status"], at_95k["detail"]) == ("MISS", "over by 5.0 s (25%)")
     at_1m = targets["full build at 1,000,000 companies <= 120 s wall (dbt start-up included)"]
@@ -267,7 +272,7 @@ def test_targets_say_pass_or_miss_and_by_how_much():
     assert targets["set-based >= 100x cheaper per company than the baseline at 1,000,000"]["status"] == "NOT MEASURED"
     memory = next(t for name, t in targets.items() if name.startswith("dbt peak RSS"))
     assert memory["status"] == "MISS"  # 200 / 150 = 1.33 > 1.25
-    flat = bench.evaluate_targets([_scale(95_004, 25.0, 7.0, 150), _scale(1_000_000, 400.0, 7.0, 160)])
+    flat = estimate.evaluate_targets([_scale(95_004, 25.0, 7.0, 150), _scale(1_000_000, 400.0, 7.0, 160)])
     assert next(t for t in flat if t["target"].startswith("dbt peak RSS"))["status"] == "PASS"
     assert next(t for t in flat if t["target"].startswith("growth"))["status"] == "MISS"  # 393 s > 189 s
 
@@ -276,22 +281,30 @@ def test_busy_time_is_the_union_of_the_intervals():
     t0 = datetime(2026, 2, 7, tzinfo=UTC)
     at = lambda seconds: t0 + timedelta(seconds=seconds)  # noqa: E731
     intervals = [(at(0), at(4)), (at(2), at(6)), (at(10), at(11)), (at(10.5), at(10.7))]
-    assert bench._union_seconds(intervals) == pytest.approx(7.0)
-    assert bench._union_seconds([]) == 0.0
+    assert measure.union_seconds(intervals) == pytest.approx(7.0)
+    assert measure.union_seconds([]) == 0.0
 
 
 def test_the_report_names_the_commit_it_measured(tmp_path):
-    assert bench.project_revision(tmp_path) is None  # not a git checkout
+    assert measure.project_revision(tmp_path) is None  # not a git checkout
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    assert bench.project_revision(tmp_path) is None  # no commit yet
+    assert measure.project_revision(tmp_path) is None  # no commit yet
     (tmp_path / "model.sql").write_text("select 1\n", encoding="utf-8")
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "add", "model.sql"], check=True)
     subprocess.run([*git, "commit", "-qm", "first"], check=True)
     head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
-    assert bench.project_revision(tmp_path) == head.stdout.strip()
+    assert measure.project_revision(tmp_path) == head.stdout.strip()
     (tmp_path / "model.sql").write_text("select 2\n", encoding="utf-8")
-    assert bench.project_revision(tmp_path) == head.stdout.strip() + " + uncommitted changes"
+    assert measure.project_revision(tmp_path) == head.stdout.strip() + " + uncommitted changes"
     (tmp_path / "notes.txt").write_text("untracked files do not count\n", encoding="utf-8")
     subprocess.run([*git, "checkout", "-q", "model.sql"], check=True)
-    assert bench.project_revision(tmp_path) == head.stdout.strip()
+    assert measure.project_revision(tmp_path) == head.stdout.strip()
+
+
+def test_the_baseline_has_a_condition_for_every_gate_and_refuses_a_gate_it_lacks():
+    params = Params.from_project()
+    baseline.check_gates(params)  # every flag the gates model pairs with a reason code
+    unknown = dataclasses.replace(params, gate_flags={**params.gate_flags, "NEW_GATE": "is_new_gate"})
+    with pytest.raises(baseline.BaselineError, match="is_new_gate"):
+        baseline.check_gates(unknown)

@@ -1,29 +1,46 @@
-"""Unit tests of the reference model (RULES.md §0-§4) on tiny hand-built data.
+"""Unit tests of the reference model (``pressure_outreach.reference``, docs/rulebook.md
+§0-§4) on tiny hand-built data, and of the loader of its numbers.
 
-Every expected value is worked out by hand from RULES.md (the arithmetic is in the
-comments); hashlib is used only to spell out the md5-uuid ids the rules define.
+Every expected value is worked out by hand from docs/rulebook.md (the arithmetic is in the
+comments); hashlib is used only to spell out the md5-uuid ids the rules define. The model
+reads the project's numbers (``Params.from_project()``: the seeds and vars the SQL reads);
+``test_the_projects_numbers_are_the_rulebooks`` pins them to the rulebook's, so a changed
+seed or var fails there, not silently in the SQL and its oracle alike.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import importlib.util
 import itertools
 import os
-import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import reference_model as rm
-from reference_model import CompanyDecision, Params, SourceData, evaluate, select_slot
+from pressure_outreach import contract
+from pressure_outreach.reference import (
+    INFINITY,
+    MINUS_INFINITY,
+    CompanyDecision,
+    ExecutiveSignalRule,
+    Params,
+    RenewalStep,
+    SourceData,
+    evaluate,
+    load_from_postgres,
+    select_slot,
+)
+from pressure_outreach.reference.bands import raw_band
+from pressure_outreach.reference.load import DEFAULT_SCHEMAS, SOURCE_TABLES
+from pressure_outreach.reference.signals import executive_signals, next_renewal_date, renewal_bridge
 
+PARAMS = Params.from_project()
 AS_OF = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
@@ -232,13 +249,14 @@ BAD_SIGNAL_MUTATIONS = {
     "expires_null": {"expires_at": None},
     "expires_equal_detected": {"expires_at": AS_OF - 5 * DAY},
     "expires_before_detected": {"expires_at": AS_OF - 6 * DAY},
-    "expires_infinity": {"expires_at": rm.INFINITY},
-    "detected_minus_infinity": {"detected_at": rm.MINUS_INFINITY},
+    "expires_infinity": {"expires_at": INFINITY},
+    "detected_minus_infinity": {"detected_at": MINUS_INFINITY},
     "signal_value_null": {"signal_value": None},
     "signal_value_no_evidence": {"signal_value": {"metric": "x"}},
     "evidence_blank": {"signal_value": {"evidence": " \t\n "}},
     "evidence_empty": {"signal_value": {"evidence": ""}},
     "evidence_null": {"signal_value": {"evidence": None}},
+    "evidence_over_the_bound": {"signal_value": {"evidence": "x" * 241}},  # evidence_max_chars is 240
     "evidence_not_text": {"signal_value": {"evidence": 18}},
     "signal_value_not_object": {"signal_value": "employer contribution up"},
 }
@@ -256,13 +274,18 @@ def test_bad_signal_row_is_ignored(mutation: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("mutation", BAD_SIGNAL_MUTATIONS.values(), ids=BAD_SIGNAL_MUTATIONS.keys())
 def test_a_bad_later_copy_never_displaces_the_good_row(mutation: dict[str, Any]) -> None:
-    """RULES §9: bad rows are quarantined first, duplicate ids resolved among the good copies.
+    """docs/rulebook.md §9: bad rows are quarantined first, duplicate ids resolved among the good copies.
     Resolved first, the later copy would win (latest created_at) and then be dropped as bad,
     taking the good row with it."""
     good = sig("DOL", 50, created_at=AS_OF - 5 * DAY)
     bad_copy = {**good, "created_at": AS_OF - 4 * DAY, "magnitude": 60, **mutation}
     decision = decide(data(good, bad_copy))
     assert decision.dol_sum == 50
+
+
+def test_evidence_at_the_bound_is_good_and_trimmed_before_it_is_measured() -> None:
+    at_bound = {**sig("DOL", 50), "signal_value": {"evidence": "  " + "x" * 240 + "\t"}}
+    assert decide(data(at_bound)).dol_sum == 50
 
 
 def test_magnitude_bounds_0_and_100_are_good() -> None:
@@ -404,7 +427,7 @@ RENEWAL_CASES = [
     ids=[f"N{c[0]}" for c in RENEWAL_CASES],
 )
 def test_renewal_bridge_steps(days: int, as_of: datetime, magnitude: int | None) -> None:
-    bridge = rm.renewal_bridge(A, 7, as_of, Params())
+    bridge = renewal_bridge(A, 7, as_of, PARAMS)
     decision = decide(data(dol=[dol_row(7, created_at=as_of - 400 * DAY)]), as_of)
     if magnitude is None:
         assert bridge is None
@@ -423,9 +446,9 @@ def test_renewal_bridge_steps(days: int, as_of: datetime, magnitude: int | None)
 
 
 def test_renewal_today_counts_and_past_month_wraps_to_next_year() -> None:
-    assert rm.next_renewal_date(7, date(2026, 7, 1)) == date(2026, 7, 1)
-    assert rm.next_renewal_date(7, date(2026, 7, 2)) == date(2027, 7, 1)
-    assert rm.next_renewal_date(1, date(2026, 12, 15)) == date(2027, 1, 1)
+    assert next_renewal_date(7, date(2026, 7, 1)) == date(2026, 7, 1)
+    assert next_renewal_date(7, date(2026, 7, 2)) == date(2027, 7, 1)
+    assert next_renewal_date(1, date(2026, 12, 15)) == date(2027, 1, 1)
     # 2026-12-15 -> 2027-01-01 = 17 days -> 70
     as_of = datetime(2026, 12, 15, 12, tzinfo=UTC)
     assert decide(data(dol=[dol_row(1)]), as_of).dol_sum == 70
@@ -477,7 +500,7 @@ def test_assigned_signals_magnitudes_evidence_and_ids() -> None:
             history_id=sid(3),
         ),
     ]
-    signals = rm.executive_signals(data(hist=hist), {A}, set(), AS_OF, Params())
+    signals = executive_signals(data(hist=hist), {A}, set(), AS_OF, PARAMS)
     got = {(s.signal_id, s.magnitude, s.evidence, s.expires_at, s.detected_at) for s in signals}
     assert got == {
         (
@@ -515,7 +538,7 @@ def test_assigned_expires_after_180_days() -> None:
 
 def test_vacated_signal_only_when_slot_not_filled_now() -> None:
     hist = [history("CFO", "VACATED", AS_OF - 12 * DAY, history_id=sid(7))]
-    (signal,) = rm.executive_signals(data(hist=hist), {A}, set(), AS_OF, Params())
+    (signal,) = executive_signals(data(hist=hist), {A}, set(), AS_OF, PARAMS)
     assert signal.signal_id == md5_uuid(f"vacated:{sid(7)}")
     assert (signal.magnitude, signal.evidence) == (20, "CFO seat vacant 12 days")
     assert signal.expires_at == AS_OF + 78 * DAY
@@ -607,7 +630,7 @@ def test_bit_score_is_floored_exactly() -> None:
     ],
 )
 def test_raw_band_thresholds(score: int, band: int) -> None:
-    assert rm.raw_band(score, Params()) == band
+    assert raw_band(score, PARAMS) == band
 
 
 # =========================================================================== §2.4 caps
@@ -988,35 +1011,32 @@ def test_no_proof_band_3_only_null_class() -> None:
 # =========================================================================== §4 select_slot
 
 
-SLOT_MAP = Params().slot_map
-
-
 def test_select_slot_primary_filled() -> None:
-    assert select_slot(filled_by({"CEO", "CFO"}), "COST_PRESSURE", SLOT_MAP) == "CFO"
-    assert select_slot(filled_by({"CEO", "HR"}), "VENDOR_DISSATISFACTION", SLOT_MAP) == "HR"
+    assert select_slot(filled_by({"CEO", "CFO"}), "COST_PRESSURE", PARAMS) == "CFO"
+    assert select_slot(filled_by({"CEO", "HR"}), "VENDOR_DISSATISFACTION", PARAMS) == "HR"
 
 
 def test_select_slot_unknown_or_missing_class_maps_to_ceo() -> None:
-    assert select_slot(filled_by({"CEO", "CFO", "HR"}), "MARKET_PANIC", SLOT_MAP) == "CEO"
-    assert select_slot(filled_by({"CEO", "CFO", "HR"}), None, SLOT_MAP) == "CEO"
+    assert select_slot(filled_by({"CEO", "CFO", "HR"}), "MARKET_PANIC", PARAMS) == "CEO"
+    assert select_slot(filled_by({"CEO", "CFO", "HR"}), None, PARAMS) == "CEO"
 
 
 def test_select_slot_primary_empty_falls_back_to_ceo() -> None:
-    assert select_slot(filled_by({"CEO", "CFO"}), "DEADLINE_PROXIMITY", SLOT_MAP) == "CEO"
+    assert select_slot(filled_by({"CEO", "CFO"}), "DEADLINE_PROXIMITY", PARAMS) == "CEO"
 
 
 def test_select_slot_then_cfo() -> None:
-    assert select_slot(filled_by({"CFO"}), "DEADLINE_PROXIMITY", SLOT_MAP) == "CFO"
-    assert select_slot(filled_by({"CFO", "HR"}), "ORGANIZATIONAL_RECONFIGURATION", SLOT_MAP) == "CFO"
+    assert select_slot(filled_by({"CFO"}), "DEADLINE_PROXIMITY", PARAMS) == "CFO"
+    assert select_slot(filled_by({"CFO", "HR"}), "ORGANIZATIONAL_RECONFIGURATION", PARAMS) == "CFO"
 
 
 def test_select_slot_then_hr() -> None:
-    assert select_slot(filled_by({"HR"}), "COST_PRESSURE", SLOT_MAP) == "HR"
-    assert select_slot(filled_by({"HR"}), None, SLOT_MAP) == "HR"
+    assert select_slot(filled_by({"HR"}), "COST_PRESSURE", PARAMS) == "HR"
+    assert select_slot(filled_by({"HR"}), None, PARAMS) == "HR"
 
 
 def test_select_slot_none_filled() -> None:
-    assert select_slot(filled_by(set()), "COST_PRESSURE", SLOT_MAP) is None
+    assert select_slot(filled_by(set()), "COST_PRESSURE", PARAMS) is None
 
 
 def test_slot_for_unknown_class_signal_is_ceo() -> None:
@@ -1131,38 +1151,145 @@ def test_no_filled_slot_gives_none() -> None:
 # =========================================================================== params
 
 
-def test_params_defaults_are_the_rules_numbers() -> None:
-    params = Params()
-    assert params.slot_map == {
-        "COST_PRESSURE": "CFO",
-        "VENDOR_DISSATISFACTION": "HR",
-        "DEADLINE_PROXIMITY": "HR",
-        "ORGANIZATIONAL_RECONFIGURATION": "CEO",
-        "OPERATIONAL_CHAOS": "CFO",
+def test_the_projects_numbers_are_the_rulebooks() -> None:
+    """What the SQL reads (seeds, vars, the gates model) and so the oracle too: the numbers
+    and lists docs/rulebook.md documents, every field of Params."""
+    rules = {
+        # §1: the source contract's enumerations and ranges
+        "pressure_classes": frozenset(
+            {
+                "COST_PRESSURE",
+                "VENDOR_DISSATISFACTION",
+                "DEADLINE_PROXIMITY",
+                "ORGANIZATIONAL_RECONFIGURATION",
+                "OPERATIONAL_CHAOS",
+            }
+        ),
+        "slot_types": ("CEO", "CFO", "HR"),
+        "slot_event_types": frozenset({"ASSIGNED", "DISPLACED", "VACATED"}),
+        "table_pressure_domains": {
+            "DOL": "STRUCTURAL_PRESSURE",
+            "PEOPLE": "DECISION_SURFACE",
+            "BLOG": "NARRATIVE_VOLATILITY",
+        },
+        "magnitude_min": 0,
+        "magnitude_max": 100,
+        "evidence_max_chars": 240,
+        "renewal_month_min": 1,
+        "renewal_month_max": 12,
+        # §1 renewal bridge: 0-30 -> 70, 31-60 -> 55, 61-90 -> 45, 91-120 -> 35; 30 days after
+        "renewal_class": "DEADLINE_PROXIMITY",
+        "renewal_steps": (
+            RenewalStep(0, 30, 70),
+            RenewalStep(31, 60, 55),
+            RenewalStep(61, 90, 45),
+            RenewalStep(91, 120, 35),
+        ),
+        "renewal_expiry_days": 30,
+        # §1 executive bridge: new CEO/CFO 25, new HR leader 30 for 180 days; a vacant seat 20 for 90
+        "executive_class": "ORGANIZATIONAL_RECONFIGURATION",
+        "executive_signals": {
+            ("ASSIGNED", "CEO"): ExecutiveSignalRule(25, 180, "new CEO", "days in seat"),
+            ("ASSIGNED", "CFO"): ExecutiveSignalRule(25, 180, "new CFO", "days in seat"),
+            ("ASSIGNED", "HR"): ExecutiveSignalRule(30, 180, "new HR leader", "days in seat"),
+            ("VACATED", "CEO"): ExecutiveSignalRule(20, 90, "CEO seat vacant", "days"),
+            ("VACATED", "CFO"): ExecutiveSignalRule(20, 90, "CFO seat vacant", "days"),
+            ("VACATED", "HR"): ExecutiveSignalRule(20, 90, "HR seat vacant", "days"),
+        },
+        # §2: floor(1.0 DOL + 0.8 PEOPLE + 0.5 BLOG), sums capped at 100, active at 10,
+        # ties DOL before PEOPLE, BLOG never sets the class, the score capped at 100
+        "domains": ("DOL", "PEOPLE", "BLOG"),
+        "weights": {"DOL": Decimal("1.0"), "PEOPLE": Decimal("0.8"), "BLOG": Decimal("0.5")},
+        "domain_caps": {"DOL": 100, "PEOPLE": 100, "BLOG": 100},
+        "active_thresholds": {"DOL": 10, "PEOPLE": 10, "BLOG": 10},
+        "primary_class_domains": frozenset({"DOL", "PEOPLE"}),
+        "score_cap": 100,
+        "band_floors": {0: 0, 1: 10, 2: 25, 3: 40, 4: 60, 5: 80},
+        "band_names": {0: "SILENT", 1: "WATCH", 2: "EXPLORATORY", 3: "TARGETED", 4: "ENGAGED", 5: "DIRECT"},
+        "caps": {"BLOG_ALONE": 1, "NO_DOL": 2, "NO_PEOPLE": 3, "NO_BLOG": 4},
+        # §4
+        "slot_map": {
+            "COST_PRESSURE": "CFO",
+            "VENDOR_DISSATISFACTION": "HR",
+            "DEADLINE_PROXIMITY": "HR",
+            "ORGANIZATIONAL_RECONFIGURATION": "CEO",
+            "OPERATIONAL_CHAOS": "CFO",
+        },
+        "default_primary_slot": "CEO",
+        "slot_waterfall": ("CEO", "CFO", "HR"),
+        # §3 and §5: proofs and contact from band 3; the gates in order, each with its flag
+        "min_contact_band": 3,
+        "decision_gates": (
+            "EXCLUDED",
+            "KILL_SWITCH",
+            "BELOW_CONTACT_BAND",
+            "NO_VALID_PROOF",
+            "NO_FILLED_SLOT",
+            "EMAIL_NOT_READY",
+            "SUPPRESSED",
+            "COOLING_OFF",
+            "TOUCH_CAP",
+            "ALREADY_QUEUED",
+            "DAILY_LIMIT",
+        ),
+        "gate_flags": {
+            "EXCLUDED": "is_excluded",
+            "KILL_SWITCH": "has_kill_switch",
+            "BELOW_CONTACT_BAND": "is_below_contact_band",
+            "NO_VALID_PROOF": "lacks_valid_proof",
+            "NO_FILLED_SLOT": "lacks_filled_slot",
+            "EMAIL_NOT_READY": "is_email_not_ready",
+            "SUPPRESSED": "is_suppressed",
+            "COOLING_OFF": "is_cooling_off",
+            "TOUCH_CAP": "is_at_touch_cap",
+            "ALREADY_QUEUED": "is_already_queued",
+        },
+        "blocking_override_types": ("marketing_disabled", "legal_hold", "customer_requested", "cooldown"),
+        "suppressing_event_types": ("complained", "unsubscribed"),
+        "suppressing_bounce_types": ("hard",),
+        "email_pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        "cooling_off_days": 30,
+        "touch_cap_window_days": 365,
+        "touch_caps": {3: 3, 4: 5},
+        "daily_queue_limit": 100,
     }
-    assert params.renewal_steps == ((30, 70), (60, 55), (90, 45), (120, 35))
-    assert params.weights == {
-        "DOL": Decimal("1.0"),
-        "PEOPLE": Decimal("0.8"),
-        "BLOG": Decimal("0.5"),
-    }
-    assert params.band_thresholds == (10, 25, 40, 60, 80)
-    assert (
-        params.cap_blog_alone,
-        params.cap_no_dol,
-        params.cap_no_people,
-        params.cap_no_blog,
-    ) == (1, 2, 3, 4)
-    assert (
-        params.active_domain_threshold,
-        params.domain_sum_cap,
-        params.score_cap,
-    ) == (10, 100, 100)
+    # The message's settings are the sender's, not rules: any value, but not empty.
+    message_settings = {"unsubscribe_base_url", "sender_postal_address", "message_footer_id", "message_channel"}
+    params = Params.from_project()
+    assert {field.name for field in dataclasses.fields(Params)} == set(rules) | message_settings
+    assert {name: getattr(params, name) for name in rules} == rules
+    assert all(getattr(params, name) for name in message_settings)
+    assert list(params.gate_flags) == list(rules["gate_flags"])  # in the var's order
+    assert params.daily_limit_gate == "DAILY_LIMIT"
+    assert params.domain_rank == {"DOL": 0, "PEOPLE": 1, "BLOG": 2}
+
+
+def test_vars_given_to_the_loader_win_as_with_dbt_vars() -> None:
+    params = Params.from_project(dbt_vars={"daily_queue_limit": 7, "min_contact_band": 4})
+    assert (params.daily_queue_limit, params.min_contact_band) == (7, 4)
+    assert dataclasses.replace(params, daily_queue_limit=100, min_contact_band=3) == PARAMS
+
+
+def test_a_reordered_gate_var_is_followed_and_a_wrong_one_refused() -> None:
+    gates = {**PARAMS.gate_flags, PARAMS.daily_limit_gate: None}
+    codes = list(gates)
+    reordered = {code: gates[code] for code in ["KILL_SWITCH", "EXCLUDED", *codes[2:]]}
+    params = Params.from_project(dbt_vars={"decision_gates": reordered})
+    assert list(params.gate_flags) == list(reordered)[:-1]
+    assert params.gate_flags["EXCLUDED"] == "is_excluded" and params.gate_flags["KILL_SWITCH"] == "has_kill_switch"
+    for wrong in (
+        {code: gates[code] for code in codes[:-1]},  # no daily limit
+        {code: gates[code] for code in [*codes[1:], "EXCLUDED"]},  # the daily limit not last
+        {**gates, "EXCLUDED": None},  # a gate without its flag before the daily limit
+    ):
+        with pytest.raises(ValueError, match="decision_gates"):
+            Params.from_project(dbt_vars={"decision_gates": wrong})
 
 
 def test_params_change_the_result() -> None:
-    params = Params(active_domain_threshold=60)
+    params = dataclasses.replace(PARAMS, active_thresholds=dict.fromkeys(PARAMS.domains, 60))
     assert evaluate(data(sig("DOL", 50)), AS_OF, params)[A].active_domains == ()
+    assert evaluate(data(sig("DOL", 50)), AS_OF, PARAMS)[A].active_domains == ("DOL",)
 
 
 # =========================================================================== properties
@@ -1333,7 +1460,7 @@ def test_property_slot_is_the_waterfall_choice(source: SourceData) -> None:
     }
     for decision in evaluate(source, AS_OF).values():
         options = [s for s in ("CEO", "CFO", "HR") if (decision.outreach_id, s) in filled]
-        primary = Params().slot_map.get(decision.primary_class, "CEO")
+        primary = PARAMS.slot_map.get(decision.primary_class, "CEO")
         # the primary slot when filled, else the first filled of CEO, CFO, HR, else none
         assert decision.slot == (primary if primary in options else next(iter(options), None))
 
@@ -1351,35 +1478,20 @@ def _conninfo() -> str:
     return info + (f" password='{password}'" if password else "")
 
 
-def _contract() -> Any:
-    """pressure_outreach/contract.py, loaded by path (the package need not be importable)."""
-    path = Path(__file__).resolve().parent.parent / "pressure_outreach" / "contract.py"
-    if not path.exists():
-        pytest.skip("pressure_outreach/contract.py not found")
-    spec = importlib.util.spec_from_file_location("_refmodel_contract", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_source_tables_match_the_contract() -> None:
-    contract = _contract()
-    for schema, table_name, columns in rm.SOURCE_TABLES.values():
+    for schema, table_name, columns in SOURCE_TABLES.values():
         assert tuple(contract.table(f"{schema}.{table_name}").column_names) == columns
 
 
 def test_load_from_postgres_round_trip() -> None:
     psycopg = pytest.importorskip("psycopg")
-    contract = _contract()
     conninfo = _conninfo()
     try:
         conn = psycopg.connect(conninfo, autocommit=True)
     except psycopg.OperationalError:
         pytest.skip("no PostgreSQL reachable")
     prefix = f"refmodel_{uuid.uuid4().hex[:10]}"
-    schemas = {name: f"{prefix}_{name}" for name in rm.DEFAULT_SCHEMAS}
+    schemas = {name: f"{prefix}_{name}" for name in DEFAULT_SCHEMAS}
     try:
         _create_scratch_tables(conn, contract, schemas)
         conn.execute(
@@ -1399,7 +1511,7 @@ def test_load_from_postgres_round_trip() -> None:
             f'insert into "{schemas["outreach"]}".outreach (outreach_id) values (%s)',
             (A,),
         )
-        loaded = rm.load_from_postgres(conninfo, schemas)
+        loaded = load_from_postgres(conninfo, schemas)
     finally:
         for name in schemas.values():
             conn.execute(f'drop schema if exists "{name}" cascade')
@@ -1418,6 +1530,6 @@ def test_load_from_postgres_round_trip() -> None:
 def _create_scratch_tables(conn: Any, contract: Any, schemas: dict[str, str]) -> None:
     for name in schemas.values():
         conn.execute(f'create schema "{name}"')
-    for schema, table_name, _ in rm.SOURCE_TABLES.values():
+    for schema, table_name, _ in SOURCE_TABLES.values():
         columns = ", ".join(f"{c} {t}" for c, t in contract.table(f"{schema}.{table_name}").columns)
         conn.execute(f'create table "{schemas[schema]}".{table_name} ({columns})')

@@ -34,19 +34,11 @@ RPT_MODELS = {
     "rpt_engagement",
     "rpt_implementation_status",
 }
-GATES = [
-    "EXCLUDED",
-    "KILL_SWITCH",
-    "BAND_BELOW_3",
-    "NO_VALID_PROOF",
-    "NO_FILLED_SLOT",
-    "EMAIL_NOT_READY",
-    "SUPPRESSED",
-    "COOLING_OFF",
-    "TOUCH_CAP",
-    "ALREADY_QUEUED",
-    "DAILY_LIMIT",
-]
+# The gates in the order they run: the decision_gates var (test_reference_rules.py pins it
+# to the rulebook's order).
+GATES = list(
+    yaml.safe_load((support.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["decision_gates"]
+)
 # Anything shaped like an address, anywhere in a value (not only a whole value).
 EMAIL_LIKE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 PERSONAL_COLUMN = re.compile(r"email|first_name|last_name|full_name|person|linkedin", re.IGNORECASE)
@@ -245,7 +237,10 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 def _engagement(conn) -> dict[tuple, dict[str, object]]:
     with psycopg.connect(conn.conninfo()) as db:
-        cursor = db.execute("select * from reporting.rpt_engagement")
+        # one set of rows per run: the last run's
+        cursor = db.execute(
+            "select * from reporting.rpt_engagement where as_of = (select max(as_of) from reporting.rpt_engagement)"
+        )
         names = [c.name for c in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     key = ("band", "pressure_class", "slot_type", "template_id", "template_version")

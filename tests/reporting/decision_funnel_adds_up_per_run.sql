@@ -51,7 +51,7 @@ logged_runs as (
         count(*) as companies_decided,
         count(*) filter (where decision_reason = 'QUEUED') as companies_queued,
         count(*) filter (
-            where decision_reason not in {{ sql_list(var('decision_gates') + ['QUEUED']) }}
+            where decision_reason not in {{ sql_list(var('decision_gates') | list + ['QUEUED']) }}
         ) as companies_with_unknown_reason
     from decisions
     group by decided_at

@@ -1,10 +1,23 @@
 {#-
     One decision per company of the spine at as_of (docs/rulebook.md §5). The gates run in
-    order and the first that fails names the reason:
-    EXCLUDED, KILL_SWITCH, BAND_BELOW_3, NO_VALID_PROOF, NO_FILLED_SLOT, EMAIL_NOT_READY,
-    SUPPRESSED, COOLING_OFF, TOUCH_CAP, ALREADY_QUEUED, DAILY_LIMIT, otherwise QUEUED.
-    Every gate's own flag is kept, so "why (not)?" is answerable for every company.
+    the order of the `decision_gates` var, the one list of them (the decision funnel and the
+    per-company baseline read it too): each reason code with the flag below that stops a
+    company there, the first flag that holds naming the reason. DAILY_LIMIT, the last and
+    without a flag, ranks the companies no other gate stopped; otherwise QUEUED. Every
+    flag is kept, so "why (not)?" is answerable for every company.
 -#}
+{%- set gates = var('decision_gates') -%}
+{%- set flagged = [] -%}
+{%- for code in gates if gates[code] -%}
+    {%- do flagged.append(code) -%}
+{%- endfor -%}
+{%- if (gates | list)[-1] != 'DAILY_LIMIT' or gates['DAILY_LIMIT'] or (flagged | length) != (gates | length) - 1 -%}
+    {{ exceptions.raise_compiler_error(
+        "var decision_gates must map each reason code to its flag column, in the order the gates run, "
+        ~ "and end with DAILY_LIMIT: null (the ranking of the companies no other gate stopped); got " ~ gates
+    ) }}
+{%- endif %}
+
 with
 
 companies as (
@@ -286,26 +299,27 @@ identified as (
 
 ),
 
-gated as (
+queued_before as (
 
     select
         identified.*,
-        queue_history.message_id is not null as is_already_queued,
-        case
-            when identified.is_excluded then 'EXCLUDED'
-            when identified.has_kill_switch then 'KILL_SWITCH'
-            when identified.is_below_contact_band then 'BAND_BELOW_3'
-            when identified.lacks_valid_proof then 'NO_VALID_PROOF'
-            when identified.lacks_filled_slot then 'NO_FILLED_SLOT'
-            when identified.is_email_not_ready then 'EMAIL_NOT_READY'
-            when identified.is_suppressed then 'SUPPRESSED'
-            when identified.is_cooling_off then 'COOLING_OFF'
-            when identified.is_at_touch_cap then 'TOUCH_CAP'
-            when queue_history.message_id is not null then 'ALREADY_QUEUED'
-        end as blocking_reason
+        queue_history.message_id is not null as is_already_queued
     from identified
     left join queue_history
         on identified.message_id = queue_history.message_id
+
+),
+
+gated as (
+
+    select
+        *,
+        case
+            {%- for code in flagged %}
+                when {{ gates[code] }} then '{{ code }}'
+            {%- endfor %}
+        end as blocking_reason
+    from queued_before
 
 ),
 

@@ -1,4 +1,4 @@
-{#- Invariant: every queued message belongs to a company at band ≥ 3, and carries its true band. -#}
+{#- Invariant: every queued message belongs to a company at or above the contact band (min_contact_band), with its true band. -#}
 with
 
 messages as (
