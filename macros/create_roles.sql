@@ -56,10 +56,8 @@
         {%- do statements.append('alter schema ' ~ q(schema) ~ ' owner to ' ~ q(builder)) -%}
     {%- endfor -%}
     {%- for source in graph.sources.values() -%}
-        {#- the project's own marts read back as sources (execution.send_queue, decision_log) are the builder's already -#}
-        {%- set own = graph.nodes.get('model.' ~ project_name ~ '.' ~ source.identifier) -%}
-        {%- set is_own_mart = own is not none and own.schema == source.schema -%}
-        {%- set relation = none if is_own_mart else adapter.get_relation(
+        {#- the project's own tables read back as sources (execution_history: the queue, the decision log, the run log) are the builder's already -#}
+        {%- set relation = none if source.source_name == 'execution_history' else adapter.get_relation(
             database=source.database, schema=source.schema, identifier=source.identifier
         ) -%}
         {%- if relation is not none -%}

@@ -1,6 +1,7 @@
 {#-
-    on-run-start: the grants config of the marts (dbt_project.yml) names the roles of the
-    builder_role, execution_hub_role and bi_role vars, and PostgreSQL refuses a grant to a
+    on-run-start of the prod target: the grants config of the marts (dbt_project.yml) names
+    the roles of the builder_role, execution_hub_role and bi_role vars (other targets grant
+    nothing), and PostgreSQL refuses a grant to a
     role that does not exist. When one is missing and the building user may create roles
     (a superuser or CREATEROLE: the embedded dev server, a scratch database), it is created
     here, NOLOGIN and without any privilege, so the build can grant to it. When the building
@@ -9,7 +10,8 @@
     on its source table and the default privileges are `dbt run-operation create_roles`.
 -#}
 {% macro ensure_roles(from_hook=true) -%}
-    {%- if not execute -%}
+    {#- only the prod target grants anything (dbt_project.yml), so only it needs the roles -#}
+    {%- if not execute or (from_hook and target.name != 'prod') -%}
         {{- return('select 1') -}}
     {%- endif -%}
     {%- set wanted = [var('builder_role'), var('execution_hub_role'), var('bi_role')] -%}

@@ -1,6 +1,6 @@
 {#-
     What this project already appended to its own append-only marts, read back as history
-    through the sources `execution.send_queue` and `execution.decision_log`
+    through the sources `execution_history.send_queue` and `execution_history.decision_log`
     (models/marts/execution/_execution__sources.yml): a ref() would be a cycle, and a
     source keeps the read on the lineage graph. Before the first run a mart does not exist
     yet, and its history is empty.
@@ -12,7 +12,7 @@
 -#}
 {% macro queue_history(columns, this_run=false) -%}
     {{ execution_history(
-        source('execution', 'send_queue'),
+        source('execution_history', 'send_queue'),
         'queued_at',
         columns,
         {'message_id': 'text', 'outreach_id': 'uuid', 'pressure_class': 'text', 'queued_at': 'timestamptz'},
@@ -22,7 +22,7 @@
 
 {% macro decision_log_history(columns, this_run=false) -%}
     {{ execution_history(
-        source('execution', 'decision_log'),
+        source('execution_history', 'decision_log'),
         'decided_at',
         columns,
         {'outreach_id': 'uuid', 'decision_reason': 'text', 'message_id': 'text', 'decided_at': 'timestamptz'},

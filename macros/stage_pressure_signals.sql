@@ -69,6 +69,7 @@ flagged as (
             ("not (isfinite(detected_at) and isfinite(expires_at))", "NON_FINITE_TIMESTAMP"),
             ("expires_at <= detected_at", "EXPIRES_NOT_AFTER_DETECTED"),
             ("evidence is null", "MISSING_EVIDENCE"),
+            ("char_length(evidence) > " ~ var('evidence_max_chars'), "EVIDENCE_TOO_LONG"),
         ]) }} as row_reason
     from renamed
 

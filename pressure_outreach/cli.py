@@ -3,8 +3,8 @@
 db start|stop|status|destroy   the embedded PostgreSQL server
 generate                        create and fill the source tables
 demo                            server + data (once) + dbt build + docs + summary
-build                           the production run (run lock, feed freshness, dbt build)
-test                            dbt test on the last build's tables, at its as_of
+build                           the production run on the prod target (run lock, dbt build, its report)
+test                            dbt test of the last complete run, at its as_of
 summary                         print the summary of the last build
 """
 
@@ -13,21 +13,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
-from psycopg import sql
 
 from pressure_outreach import database, settings
 from pressure_outreach import dbt as dbt_runner
 from pressure_outreach.contract import DATASET_MARK
 
+# The production commands (build, test, demo) run on dbt's prod target: the real schemas
+# (execution, reporting, rules; macros/generate_schema_name.sql). A developer's plain
+# `dbt build` runs on dev and writes only under its own prefix.
+PROD = ["--target", "prod"]
+
 
 def _parse_as_of(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise argparse.ArgumentTypeError("as_of needs a time zone, e.g. 2026-02-07T12:00:00+00:00")
-    return parsed
+    try:
+        return settings.parse_as_of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _dataset_signature(seed: int, companies: int, as_of: datetime) -> str:
@@ -100,60 +104,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return generated
     as_of = args.as_of.isoformat()
     dbt_vars = settings.demo_dbt_vars()
-    with dbt_runner.run_lock(settings.from_env()):
+    conn = settings.from_env()
+    with dbt_runner.run_lock(conn):
         # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
         # (README: Roles and grants). On your own server that is an administrator's job: if the
         # profile's user may not do it, the build still runs once the roles exist.
-        dbt_runner.run(["run-operation", "create_roles"], check=not args.external_db)
+        dbt_runner.run(["run-operation", "create_roles", *PROD], check=not args.external_db)
         # The demo builds everything, dbt's unit tests included.
-        _checked_build(as_of, dbt_vars, ["build"])
+        _reported_build(conn, as_of, ["build", *PROD, *dbt_runner.vars_arg(dbt_vars)])
     if not args.no_docs:
         dbt_runner.run(
-            ["docs", "generate", *dbt_runner.vars_arg(dbt_vars)], environ=dbt_runner.as_of_environment(as_of)
+            ["docs", "generate", *PROD, *dbt_runner.vars_arg(dbt_vars)], environ=dbt_runner.as_of_environment(as_of)
         )
-    summary.print_summary(settings.from_env())
+    summary.print_summary(conn)
     return 0
 
 
-def _checked_build(as_of: str | None, dbt_vars: dict[str, object], build_args: list[str]) -> None:
-    """`dbt source freshness` on the Execution Hub's feed, then the build (`build_args`,
-    the dbt command first), both at `as_of` (None: now): a stale feed (unread unsubscribes)
-    stops the run before anything is built or queued."""
-    environ = dbt_runner.as_of_environment(as_of)
-    freshness = dbt_runner.freshness_outcome(
-        ["--select", "source:execution.send_events", *dbt_runner.vars_arg(dbt_vars)], environ=environ
-    )
-    if freshness == "stale":
-        raise dbt_runner.DbtError(_stale_feed_message(as_of))
-    if freshness == "unchecked":
+def _reported_build(conn: settings.ConnectionSettings, as_of: str | None, build_args: list[str]) -> None:
+    """Run `build_args` (the dbt command first) at `as_of` (None: now), then print what the
+    run did from the run log; raise DbtError, after saying what changed, when it failed.
+    The run's own hooks check the as_of and the Execution Hub's feed before the first
+    model, and record the run (macros/start_run.sql, macros/finish_run.sql)."""
+    from pressure_outreach import summary
+
+    started = _database_clock(conn)
+    succeeded = dbt_runner.run(build_args, check=False, environ=dbt_runner.as_of_environment(as_of))
+    recorded = summary.runs(conn, since=started)
+    print()
+    if recorded:
+        print(summary.run_report(conn, recorded[0]))
+    else:
+        print(
+            "The run did not start (dbt's error is above: e.g. an as_of that is no ISO-8601 instant with an "
+            "offset): nothing was built, queued or logged."
+        )
+    if not succeeded:
         raise dbt_runner.DbtError(
-            "dbt source freshness could not check the Execution Hub's send_events feed (dbt's error is "
-            "above: e.g. execution.send_events missing or unreadable, or the connection lost). Nothing was "
-            "built or queued: without knowing that the hub's opt-outs have been read, nobody is mailed. "
-            "Fix that error and run again."
+            "the run failed: " + ("see its report above" if recorded else "see dbt's error above")
         )
-    dbt_runner.run([*build_args, *dbt_runner.vars_arg(dbt_vars)], environ=environ)
 
 
-def _stale_feed_message(as_of: object) -> str:
-    """Why the run stopped, with the feed's newest event and what to do."""
-    try:
-        with psycopg.connect(settings.from_env().conninfo()) as db:
-            newest = db.execute(
-                "select max(event_at) from execution.send_events where event_at <= coalesce(%s::timestamptz, now())",
-                (as_of,),
-            ).fetchone()[0]
-        newest_text = (
-            f"its newest event is at {newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if newest else "no event yet"
-        )
-    except psycopg.Error:
-        newest_text = "its newest event could not be read"
-    return (
-        f"dbt source freshness failed: the Execution Hub's send_events feed is older than the "
-        f"send_events_max_age_hours var allows at as_of {as_of or 'now'} ({newest_text}). Nothing was "
-        "built or queued: an opt-out nobody has read must not be mailed again. Load the hub's events and "
-        "run again (on the generated demo data: --as-of 2026-02-08T12:00:00+00:00)."
-    )
+def _database_clock(conn: settings.ConnectionSettings) -> datetime:
+    with psycopg.connect(conn.conninfo()) as db:
+        return db.execute("select clock_timestamp()").fetchone()[0]
 
 
 def _after_dashes(dbt_args: list[str]) -> list[str]:
@@ -162,51 +155,32 @@ def _after_dashes(dbt_args: list[str]) -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """The production run: one at a time per database, freshness first, no unit tests."""
+    """The production run: one at a time per database, on the prod target, no unit tests."""
     dbt_vars: dict[str, object] = json.loads(args.vars)
     as_of = args.as_of.isoformat() if args.as_of else dbt_vars.pop("as_of", None)
     extra = _after_dashes(args.dbt_args)
-    with dbt_runner.run_lock(settings.from_env()):
-        _checked_build(as_of, dbt_vars, [*dbt_runner.PRODUCTION_BUILD_ARGS, *extra])
+    conn = settings.from_env()
+    with dbt_runner.run_lock(conn):
+        _reported_build(conn, as_of, [*dbt_runner.PRODUCTION_BUILD_ARGS, *PROD, *dbt_runner.vars_arg(dbt_vars), *extra])
     return 0
 
 
-def built_as_of(conn: settings.ConnectionSettings) -> datetime | None:
-    """The as_of the decision tables on disk were built at (int_decisions_gated's
-    decided_at), or None before the first build."""
-    gated = sql.SQL("{}.int_decisions_gated").format(sql.Identifier(conn.schema))
-    with psycopg.connect(conn.conninfo()) as db:
-        if db.execute("select to_regclass(%s) is null", (gated.as_string(db),)).fetchone()[0]:
-            return None
-        return db.execute(sql.SQL("select max(decided_at) from {}").format(gated)).fetchone()[0]
-
-
 def cmd_test(args: argparse.Namespace) -> int:
-    """`dbt test` on the tables the last build left, at that build's as_of: a data test
-    judges a run at its instant (macros/require_run_as_of.sql)."""
+    """`dbt test` on the prod target: dbt itself tests the last complete run at its as_of,
+    or says the tables on disk belong to different runs (macros/start_run.sql)."""
     dbt_vars: dict[str, object] = json.loads(args.vars)
     if "as_of" in dbt_vars:
         print(
-            "error: `test` checks the tables the last build left, at the as_of they were built at; "
-            "it takes no as_of (build at that as_of first to test another run).",
+            "error: `test` checks the tables the last complete run left, at that run's as_of; it takes no as_of "
+            "(build at that as_of first to test another run).",
             file=sys.stderr,
         )
         return 2
-    conn = settings.from_env()
-    as_of = built_as_of(conn)
-    if as_of is None:
-        print(
-            "error: no build has run yet, so there is nothing to test: build first "
-            "(`python -m pressure_outreach build`, or `make demo`).",
-            file=sys.stderr,
-        )
-        return 2
-    as_of_text = as_of.astimezone(UTC).isoformat()
     extra = _after_dashes(args.dbt_args)
-    print(f"testing the build at as_of {as_of_text}", flush=True)
+    conn = settings.from_env()
     with dbt_runner.run_lock(conn):
         dbt_runner.run(
-            ["test", *dbt_runner.vars_arg(dbt_vars), *extra], environ=dbt_runner.as_of_environment(as_of_text)
+            ["test", *PROD, *dbt_runner.vars_arg(dbt_vars), *extra], environ=dbt_runner.as_of_environment(None)
         )
     return 0
 
@@ -257,14 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build",
-        help="the production run: run lock, dbt source freshness, dbt build without unit tests",
+        help="the production run: run lock, dbt build on the prod target without unit tests, its report",
     )
     build.add_argument("--as-of", type=_parse_as_of, default=None, help="evaluation instant (default: now)")
     build.add_argument("--vars", default="{}", help="more dbt vars, as a JSON object")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt build arguments, after --")
     build.set_defaults(func=cmd_build)
 
-    test = commands.add_parser("test", help="dbt test on the last build's tables, at that build's as_of")
+    test = commands.add_parser("test", help="dbt test of the last complete run, at its as_of")
     test.add_argument("--vars", default="{}", help="the other dbt vars that build had, as a JSON object")
     test.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt test arguments, after --")
     test.set_defaults(func=cmd_test)

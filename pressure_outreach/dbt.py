@@ -127,20 +127,6 @@ def run(
     return success
 
 
-def freshness_outcome(
-    args: list[str], project_dir: Path = PROJECT_DIR, environ: Mapping[str, str] | None = None
-) -> str:
-    """`dbt source freshness` (`args` after those two words): "fresh"; "stale" when a
-    checked source is past its error_after and every check got an answer; "unchecked" when
-    dbt could not tell (the table missing or unreadable, a connection lost, a bad argument),
-    which says nothing about the feed's age."""
-    result = invoke(["source", "freshness", *args], project_dir, environ)
-    if result.success:
-        return "fresh"
-    statuses = {str(node.status) for node in getattr(result.result, "results", None) or ()}
-    return "stale" if "error" in statuses and "runtime error" not in statuses else "unchecked"
-
-
 class BuildLockBusy(DbtError):
     """Another build of this project holds the run lock on the same database."""
 

@@ -8,7 +8,9 @@ exporting them. Defaults match the embedded server started by ``python -m pressu
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -92,3 +94,23 @@ DEFAULT_COMPANIES = 95_004
 def demo_dbt_vars() -> dict[str, object]:
     """The dbt vars of the demo build (its as_of travels in OUTREACH_AS_OF: macros/as_of.sql)."""
     return {"daily_queue_limit": DEMO_DAILY_QUEUE_LIMIT}
+
+
+# The one form of as_of accepted, by the CLI here and by dbt (macros/as_of_problem.sql): an
+# ISO-8601 instant with an explicit offset. `yesterday`, `now` or a date without a zone is a
+# moving or ambiguous instant, no evaluation time.
+AS_OF_PATTERN = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})"
+)
+AS_OF_FORMAT = "an ISO-8601 instant with an explicit offset, e.g. 2026-02-07T12:00:00+00:00 (or 2026-02-07T12:00:00Z)"
+
+
+def parse_as_of(text: str) -> datetime:
+    """`text` as an as_of, or ValueError saying the format expected."""
+    problem = f"as_of must be {AS_OF_FORMAT}; got {text!r}"
+    if not AS_OF_PATTERN.fullmatch(text.strip()):
+        raise ValueError(problem)
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{problem} (no such date or time)") from None

@@ -1,14 +1,19 @@
-"""The short report ``make demo`` ends with: what the last build wrote.
+"""What a run did, and what the last build wrote.
 
-Model relations are read from dbt's ``target/manifest.json``, so the report follows the
-project as it grows; tables that do not exist yet are skipped.
+``run_report`` is what ``python -m pressure_outreach build`` and ``demo`` print after every
+run: the run's row of the run log (execution.run_log, written by the run's on-run-start
+and on-run-end hooks) and its decisions, and when it failed, a true statement of what it
+changed and what it did not. ``build_summary`` is the longer report ``make demo`` ends
+with. Model relations are read from dbt's ``target/manifest.json``, so the report follows
+the project as it grows; tables that do not exist yet are skipped.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -109,7 +114,8 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
             out.append(slot_status_table(fill, measured_at))
         if _exists(db, "reporting", "rpt_band_distribution"):
             bands = db.execute(
-                "select band, band_name, companies, capped_companies from reporting.rpt_band_distribution order by band"
+                "select band, band_name, companies, capped_companies from reporting.rpt_band_distribution "
+                "where as_of = (select max(as_of) from reporting.rpt_band_distribution) order by band"
             ).fetchall()
             out.append(_table("BIT band (v2) at as_of", ("band", "name", "companies", "held down by a cap"), bands))
         if _exists(db, "execution", "send_queue"):
@@ -131,7 +137,8 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
             out.append(implementation_status_table(status))
         if _exists(db, "reporting", "rpt_data_quality"):
             dq = db.execute(
-                "select source_table, disposition, sum(row_count)::int from reporting.rpt_data_quality group by 1, 2 order by 1, 2"
+                "select source_table, disposition, sum(row_count)::int from reporting.rpt_data_quality "
+                "where as_of = (select max(as_of) from reporting.rpt_data_quality) group by 1, 2 order by 1, 2"
             ).fetchall()
             out.append(
                 _table(
@@ -144,3 +151,99 @@ def build_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> 
 def print_summary(conn: ConnectionSettings, project_dir: Path = PROJECT_DIR) -> None:
     print()
     print(build_summary(conn, project_dir))
+
+
+RUN_LOG = "execution.run_log"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A row of the run log."""
+
+    run_id: str
+    status: str
+    is_complete: bool
+    as_of: datetime
+    started_at: datetime
+    detail: str | None
+    daily_queue_limit: int | None
+    companies_decided: int | None
+    messages_queued: int | None
+    rows_quarantined: int | None
+
+
+_RUN_COLUMNS = (
+    "run_id, status, is_complete, as_of, started_at, detail, daily_queue_limit, companies_decided, "
+    "messages_queued, rows_quarantined"
+)
+
+
+def runs(conn: ConnectionSettings, since: datetime | None = None, complete_only: bool = False) -> list[Run]:
+    """The run log's rows, newest first: those started at or after `since`, or only the
+    complete ones. None before the first run."""
+    with psycopg.connect(conn.conninfo()) as db:
+        if not _exists(db, "execution", "run_log"):
+            return []
+        where = "where is_complete" if complete_only else "where started_at >= coalesce(%s, '-infinity')"
+        rows = db.execute(
+            f"select {_RUN_COLUMNS} from {RUN_LOG} {where} order by started_at desc",
+            () if complete_only else (since,),
+        ).fetchall()
+    return [Run(*row) for row in rows]
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def run_report(conn: ConnectionSettings, run: Run) -> str:
+    """What `run` did: as_of, daily limit, companies decided, messages queued, the decisions
+    by reason; when it did not succeed, what it changed and what it left as it was."""
+    lines = [
+        f"Run {run.run_id}: {run.status}{' (complete)' if run.is_complete else ''}",
+        f"  as_of                {_utc(run.as_of)}",
+        f"  daily queue limit    {run.daily_queue_limit if run.daily_queue_limit is not None else '-'}",
+        f"  companies decided    {_number(run.companies_decided) if run.companies_decided is not None else '-'}",
+        f"  messages queued      {_number(run.messages_queued) if run.messages_queued is not None else '-'}",
+        f"  rows quarantined     {_number(run.rows_quarantined) if run.rows_quarantined is not None else '-'}",
+    ]
+    with psycopg.connect(conn.conninfo()) as db:
+        if run.status == "success":
+            reasons = db.execute(
+                "select decision_reason, count(*) from execution.decision_log where decided_at = %s "
+                "group by 1 order by 2 desc, 1",
+                (run.as_of,),
+            ).fetchall()
+            if reasons:
+                lines.append(_table("  Decisions of this run's as_of, by reason", ("reason", "companies"), reasons))
+            return "\n".join(lines)
+        queued = db.execute("select count(*) from execution.send_queue where dbt_invocation_id = %s", (run.run_id,))
+        logged = db.execute("select count(*) from execution.decision_log where dbt_invocation_id = %s", (run.run_id,))
+        changed = (queued.fetchone()[0], logged.fetchone()[0])
+    earlier = runs(conn, complete_only=True)
+    previous = next((r for r in earlier if r.run_id != run.run_id), None)
+    kept = (
+        f"run {previous.run_id} (as_of {_utc(previous.as_of)}) left them"
+        if previous
+        else "they were before it (no run has completed yet)"
+    )
+    if run.status == "refused":
+        lines.append(f"  Refused before its first model: {run.detail}")
+        lines.append(
+            f"  Nothing was built, queued or logged: the queue, the decision log and the reporting marts are as {kept}."
+        )
+    elif changed == (0, 0):
+        lines.append(f"  Failed: {run.detail or 'stopped before its end'}.")
+        lines.append(
+            f"  Nothing was queued or logged: the queue, the decision log and the reporting marts are as {kept} "
+            "(staging and intermediate tables, which no reader uses, may hold this run's rows)."
+        )
+    else:
+        lines.append(
+            f"  Failed after it queued {changed[0]:,} messages and logged {changed[1]:,} decisions: {run.detail}."
+        )
+        lines.append(
+            "  Those messages passed every check; the reporting marts may show an earlier run (each row names its run_id). "
+            "Build again at the same as_of to complete the run: it queues nothing twice."
+        )
+    return "\n".join(lines)

@@ -1,5 +1,5 @@
-"""A small hand-built data set with every bad-row kind of SOURCES.md ("Bad rows that must
-be expected"), each planted next to good rows of the same company.
+"""A small hand-built data set with every bad-row kind of docs/source_contract.md ("Bad
+rows"), each planted next to good rows of the same company.
 
 Every company starts from one good profile that queues a band 3 message to the CFO:
 
@@ -551,8 +551,9 @@ def _initialled_name(fx: Fixture, number: int, company: Company, people: dict) -
 def _bridge_id_from_hub(fx: Fixture, number: int, company: Company, people: dict) -> None:
     # The CEO was (re)assigned 10 days ago: the executive bridge derives "new CEO 10 days in
     # seat" (25), which would lift the band to 4. The people hub delivered that signal too,
-    # with the bridge's id (RULES §9: md5('assigned:<history_id>')), expired yesterday; the
-    # id counts once and the hub's copy, the only one with a created_at, is kept: band 3.
+    # with the bridge's id (docs/rulebook.md §1: md5('assigned:<history_id>')), expired
+    # yesterday; the id counts once and the hub's copy, the only one with a created_at, is
+    # kept: band 3.
     history_id = uid("history", company.key, "reassigned")
     fx.add(
         "people.slot_assignment_history",
@@ -589,7 +590,7 @@ def _pressing_evidence(fx: Fixture, number: int, company: Company, people: dict)
 
 
 def _override_null_active(fx: Fixture, number: int, company: Company, people: dict) -> None:
-    # RULES §9: only is_active = false deactivates an override; NULL counts as active.
+    # docs/rulebook.md §9: only is_active = false deactivates an override; NULL counts as active.
     fx.add(
         "outreach.manual_overrides",
         {"override_id": uid("override", company.key), "outreach_id": company.outreach_id}
@@ -598,7 +599,8 @@ def _override_null_active(fx: Fixture, number: int, company: Company, people: di
 
 
 def _ready_null(fx: Fixture, number: int, company: Company, people: dict) -> None:
-    # RULES §5.6: outreach_ready NULL is not true, even for a verified, well-formed address.
+    # docs/rulebook.md §5, gate 6: outreach_ready NULL is not true, even for a verified,
+    # well-formed address.
     people["CFO"]["outreach_ready"] = None
 
 
@@ -637,15 +639,29 @@ def huge_evidence() -> str:
     return "premiums up 30%: " + "".join(links)
 
 
+# The evidence_max_chars var (docs/rulebook.md §1): a proof line quotes evidence, and a proof
+# line is one sentence a person reads.
+EVIDENCE_MAX_CHARS = 240
+
+
+def evidence_at_the_bound() -> str:
+    return "premiums up 30% " + "x" * (EVIDENCE_MAX_CHARS - len("premiums up 30% "))
+
+
 def _huge_evidence(fx: Fixture, number: int, company: Company, people: dict) -> None:
-    # RULES sets no length on evidence: the proof line and the message carry it whole.
-    good_signal(fx, company, "DOL")["signal_value"] = {"evidence": huge_evidence()}
+    # Evidence of exactly the bound is a phrase the proof line quotes; one character more, or
+    # two million, is a document: the row is quarantined (a stronger VENDOR_DISSATISFACTION
+    # signal that, used, would route the message to HR).
+    good_signal(fx, company, "DOL")["signal_value"] = {"evidence": evidence_at_the_bound()}
+    bad_signal(fx, company, "DOL", 2, "EVIDENCE_TOO_LONG", signal_value={"evidence": huge_evidence()})
+    bad_signal(fx, company, "DOL", 3, "EVIDENCE_TOO_LONG", signal_value={"evidence": evidence_at_the_bound() + "x"})
 
 
 def _bad_later_copy(fx: Fixture, number: int, company: Company, people: dict) -> None:
-    # RULES §9: bad rows are quarantined before duplicate ids are resolved. Later copies of the
-    # good DOL and PEOPLE signals are bad rows; resolved first, the latest copy would win and
-    # then be quarantined, taking the good signal with it (no DOL: band 2, no message).
+    # docs/rulebook.md §9: bad rows are quarantined before duplicate ids are resolved. Later
+    # copies of the good DOL and PEOPLE signals are bad rows; resolved first, the latest copy
+    # would win and then be quarantined, taking the good signal with it (no DOL: band 2, no
+    # message).
     for domain, reason, bad in (
         ("DOL", "MAGNITUDE_OUT_OF_RANGE", {"magnitude": 140}),
         ("PEOPLE", "MISSING_EVIDENCE", {"signal_value": {"evidence": " "}}),

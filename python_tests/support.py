@@ -16,6 +16,7 @@ import psycopg
 import databases
 from pressure_outreach import dbt as dbt_runner
 from pressure_outreach import settings
+from pressure_outreach.reference import CompanyDecision
 
 PROJECT_DIR = settings.PROJECT_DIR
 DEMO_AS_OF = datetime.fromisoformat(settings.DEMO_AS_OF)
@@ -68,7 +69,7 @@ def run_target_root(project_dir: Path | None = None) -> Path:
 def run_dbt(
     conn: settings.ConnectionSettings,
     args: list[str],
-    as_of: datetime | None,
+    as_of: datetime | str | None,
     check: bool = True,
     project_dir: Path | None = None,
     extra_vars: dict | None = None,
@@ -83,7 +84,9 @@ def run_dbt(
     project = project_dir or PROJECT_DIR
     dbt_vars = extra_vars or {}
     target_path = dbt_target_path(conn, dbt_vars, project)
-    command = [*args, *dbt_runner.vars_arg(dbt_vars)]
+    # the production target (the real schema names), as the production command builds,
+    # unless the test names one
+    command = [*args, *dbt_runner.vars_arg(dbt_vars), *([] if "--target" in args else ["--target", "prod"])]
     if args[0] != "debug":  # the only command without a target path
         command += ["--target-path", str(target_path)]
         if "--log-path" not in args:
@@ -91,7 +94,7 @@ def run_dbt(
     environ = {
         **conn.profile_environment(),
         "DBT_PROFILES_DIR": str(project),
-        "OUTREACH_AS_OF": as_of.isoformat() if as_of else "",
+        "OUTREACH_AS_OF": as_of.isoformat() if isinstance(as_of, datetime) else (as_of or ""),
     }
     result = dbt_runner.capture(command, project, environ)
     if check and not result.success:
@@ -121,6 +124,34 @@ def table_checksums(conn: settings.ConnectionSettings, tables: list[str]) -> dic
             ).fetchone()
             out[table] = row[0]
     return out
+
+
+def reader_state(conn: settings.ConnectionSettings) -> dict[str, str]:
+    """Checksums of what the readers of a run see: the queue, the decision log and every
+    reporting table (not rpt_runs, a view of the run log, which records every run)."""
+    tables = ["execution.send_queue", "execution.decision_log"] + [
+        f"reporting.{name}"
+        for (name,) in query(
+            conn,
+            "select table_name from information_schema.tables where table_schema = 'reporting' "
+            "and table_type = 'BASE TABLE' order by 1",
+        )
+    ]
+    return table_checksums(conn, tables)
+
+
+def table_storage(conn: settings.ConnectionSettings) -> dict[str, int]:
+    """The storage of every table of the project's own schemas: a table dbt rebuilds gets new
+    storage (it is created anew and swapped in), one it leaves alone keeps it."""
+    return dict(
+        query(
+            conn,
+            "select relnamespace::regnamespace::text || '.' || relname, relfilenode::int from pg_class "
+            "where relkind = 'r' and relnamespace::regnamespace::text in (%s, 'reporting', 'execution', 'rules') "
+            "and relname not in ('run_log', 'send_events')",
+            (conn.schema,),
+        )
+    )
 
 
 DECISION_FIELDS = (
@@ -157,7 +188,8 @@ def sql_decisions(conn: settings.ConnectionSettings) -> dict[str, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def reference_decisions(decisions: dict) -> dict[str, tuple]:
+def reference_decisions(decisions: dict[str, CompanyDecision]) -> dict[str, tuple]:
+    """The reference model's decision fields per company, in DECISION_FIELDS order."""
     return {
         oid: (
             d.band,

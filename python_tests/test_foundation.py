@@ -88,7 +88,7 @@ def test_generated_shares_are_realistic(demo_db):
     assert top_states > 0.7
 
 
-# Every bad-row kind of SOURCES.md, as staging names it: (source table, reason).
+# Every bad-row kind of docs/source_contract.md, as staging names it: (source table, reason).
 EXPECTED_REJECTIONS = [
     ("dol.pressure_signals", "UNKNOWN_PRESSURE_CLASS"),
     ("dol.pressure_signals", "MAGNITUDE_OUT_OF_RANGE"),
@@ -142,7 +142,7 @@ def test_hostile_names_are_kept_verbatim(demo_db):
         assert any(hostile in name for name in names), hostile
 
 
-# Staged text columns and the source column each trims (RULES.md §9: surrounding white
+# Staged text columns and the source column each trims (docs/rulebook.md §9: surrounding white
 # space is space, tab, line feed, carriage return, form feed, vertical tab), keyed the same
 # way on both sides; "lower"/"upper" also fold ASCII case, as lower()/upper() do here.
 TRIMMED_COLUMNS = [
@@ -334,6 +334,6 @@ def test_profile_example_holds_no_credentials():
     for key in ("host", "port", "user", "password", "dbname", "schema"):
         lines = [line for line in text.splitlines() if line.strip().startswith(f"{key}:")]
         assert lines and all("env_var(" in line for line in lines), key
-    assert "ci:" in text
+    assert "    dev:" in text and "    prod:" in text
     assert os.path.exists(support.PROJECT_DIR / ".gitignore")
     assert "profiles.yml" in (support.PROJECT_DIR / ".gitignore").read_text(encoding="utf-8").split()

@@ -1,16 +1,15 @@
-"""A stale Execution Hub feed stops the run before anything is queued.
+"""A stale Execution Hub feed stops a run before its first model.
 
 Unsubscribes reach suppression only through execution.send_events; a feed that stopped
-arriving would let the next run mail people who opted out. tests/feeds/send_events_feed_is_fresh.sql
-fails when the newest event at or before as_of is older than `send_events_max_age_hours`
-(72 by default), which makes dbt build skip send_queue and decision_log; `dbt source
-freshness` (run before the build by `make demo`) applies the same threshold at as_of.
+arriving would let the next run mail people who opted out. A `dbt build` or `dbt run`
+checks the feed in its on-run-start hook (macros/check_send_events_feed.sql): when the
+newest event at or before as_of is older than `send_events_max_age_hours` (72 by default)
+the run stops there, before any table is rebuilt, and the run log records it as refused
+with the reason. A plain `dbt build` and the production command behave alike.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
 import uuid
 from datetime import UTC, timedelta
 
@@ -24,8 +23,7 @@ import support
 
 T0 = support.DEMO_AS_OF
 EVENTS = "execution.send_events"
-GUARDED = ["execution.send_queue", "execution.decision_log"]
-FRESHNESS = ["source", "freshness", "--select", "source:execution.send_events"]
+STALE = T0 + timedelta(days=10)
 
 
 @pytest.fixture(scope="module")
@@ -47,82 +45,86 @@ def add_event(conn, at) -> None:
         )
 
 
-def production_build(conn, as_of) -> subprocess.CompletedProcess[str]:
-    """`python -m pressure_outreach build` (freshness check, then the build) against `conn`."""
-    return support.run_cli(conn, ["build", "--as-of", as_of.isoformat()])
+def last_run(conn) -> tuple:
+    return support.query(conn, "select status, detail, models_built from execution.run_log order by started_at desc")[0]
 
 
-def test_a_stale_feed_fails_the_build_and_leaves_the_queue_and_log_untouched(built):
-    as_of = T0 + timedelta(days=10)
-    assert as_of - latest_event(built, as_of) > timedelta(hours=72)
-    before = support.table_checksums(built, GUARDED)
-    result = support.run_dbt(built, support.PRODUCTION_BUILD, as_of, check=False)
+def test_a_stale_feed_stops_a_plain_build_before_any_table_changes(built):
+    assert STALE - latest_event(built, STALE) > timedelta(hours=72)
+    readers = support.reader_state(built)
+    storage = support.table_storage(built)
+    result = support.run_dbt(built, support.PRODUCTION_BUILD, STALE, check=False)
     assert result.returncode != 0
-    assert re.search(r"FAIL 1 send_events_feed_is_fresh", result.stdout), result.stdout[-3000:]
-    assert re.search(r"SKIP relation \S*send_queue", result.stdout)
-    assert re.search(r"SKIP relation \S*decision_log", result.stdout)
-    assert support.table_checksums(built, GUARDED) == before
-    assert support.run_dbt(built, FRESHNESS, as_of, check=False).returncode != 0
+    assert "send_events feed is stale" in result.stdout, result.stdout[-3000:]
+    assert result.statuses == {}, "no node may run"
+    assert support.reader_state(built) == readers
+    assert support.table_storage(built) == storage, "no staging, intermediate or reporting table may be rebuilt"
+    status, detail, _ = last_run(built)
+    assert status == "refused"
+    newest = latest_event(built, STALE).astimezone(UTC)
+    assert f"is at {newest:%Y-%m-%d %H:%M} UTC, more than 72 hours earlier" in detail, detail
 
 
 def test_the_production_command_says_why_a_stale_feed_stopped_it(built):
-    as_of = T0 + timedelta(days=10)
-    before = support.table_checksums(built, GUARDED)
-    result = production_build(built, as_of)
+    readers = support.reader_state(built)
+    result = support.run_cli(built, ["build", "--as-of", STALE.isoformat()])
     assert result.returncode == 1
-    newest = latest_event(built, as_of).astimezone(UTC)
-    assert "the Execution Hub's send_events feed is older than the send_events_max_age_hours var" in result.stderr
-    assert f"its newest event is at {newest:%Y-%m-%d %H:%M} UTC" in result.stderr, result.stderr
-    assert "Nothing was built or queued" in result.stderr
-    assert support.table_checksums(built, GUARDED) == before
+    newest = latest_event(built, STALE).astimezone(UTC)
+    assert f"its newest event at or before as_of (2026-02-17 12:00:00 UTC) is at {newest:%Y-%m-%d %H:%M} UTC" in (
+        result.stdout
+    ), result.stdout[-3000:]
+    assert "Refused before its first model" in result.stdout
+    assert "Nothing was built, queued or logged: the queue, the decision log and the reporting marts are as run" in (
+        result.stdout
+    )
+    assert support.reader_state(built) == readers
 
 
-def test_a_feed_that_cannot_be_checked_is_not_called_stale(built):
-    """dbt source freshness failing for another reason (here the table is gone) stops the
-    run too, but the message says the feed could not be checked, not that it is old."""
-    before = support.table_checksums(built, GUARDED)
+def test_a_feed_that_cannot_be_checked_stops_the_run_with_its_own_message(built):
+    readers = support.reader_state(built)
     with psycopg.connect(built.conninfo(), autocommit=True) as db:
         db.execute(f"alter table {EVENTS} rename to send_events_away")
     try:
-        result = production_build(built, T0)
+        result = support.run_dbt(built, support.PRODUCTION_BUILD, T0, check=False)
     finally:
         with psycopg.connect(built.conninfo(), autocommit=True) as db:
             db.execute("alter table execution.send_events_away rename to send_events")
-    assert result.returncode == 1
-    assert "could not check the Execution Hub's send_events feed" in result.stderr, result.stderr
-    assert "is older than" not in result.stderr
-    assert "Nothing was built or queued" in result.stderr
-    assert support.table_checksums(built, GUARDED) == before
-
-
-def test_a_fresh_feed_lets_the_build_queue(built):
-    as_of = T0 + timedelta(days=20)
-    assert support.run_dbt(built, FRESHNESS, as_of, check=False).returncode != 0, "stale before the event"
-    add_event(built, as_of - timedelta(hours=71))
-    support.run_dbt(built, FRESHNESS, as_of)
-    support.run_dbt(built, support.PRODUCTION_BUILD, as_of)
-    (queued,) = support.query(built, "select count(*) from execution.send_queue where queued_at = %s", (as_of,))[0]
-    assert queued > 0
+    assert result.returncode != 0
+    assert "could not be checked: it does not exist or is not readable" in result.stdout, result.stdout[-3000:]
+    assert "is stale" not in result.stdout
+    assert result.statuses == {}
+    assert support.reader_state(built) == readers
 
 
 def test_the_threshold_is_a_var(built):
     as_of = T0 + timedelta(days=30)
     age = as_of - latest_event(built, as_of)
     hours = int(age.total_seconds() // 3600) + 1
-    support.run_dbt(built, ["run", "--select", "stg_execution__send_events"], as_of)
-    support.run_dbt(built, FRESHNESS, as_of, extra_vars={"send_events_max_age_hours": hours})
-    result = support.run_dbt(
-        built, ["test", "--select", "send_events_feed_is_fresh"], as_of, extra_vars={"send_events_max_age_hours": hours}
+    # a run of the cheapest model: the hook decides before it
+    fresh = support.run_dbt(
+        built,
+        ["run", "--select", "int_run_checked"],
+        as_of,
+        check=False,
+        extra_vars={"send_events_max_age_hours": hours},
     )
-    assert re.search(r"PASS send_events_feed_is_fresh", result.stdout)
+    assert fresh.returncode == 0, fresh.stdout[-3000:]
     stale = support.run_dbt(
         built,
-        ["test", "--select", "send_events_feed_is_fresh"],
+        ["run", "--select", "int_run_checked"],
         as_of,
         check=False,
         extra_vars={"send_events_max_age_hours": hours - 2},
     )
-    assert stale.returncode != 0
+    assert stale.returncode != 0 and "send_events feed is stale" in stale.stdout
+    off = support.run_dbt(
+        built,
+        ["run", "--select", "int_run_checked"],
+        as_of,
+        check=False,
+        extra_vars={"send_events_max_age_hours": None},
+    )
+    assert off.returncode == 0, off.stdout[-3000:]
 
 
 def test_an_empty_feed_passes_on_the_very_first_run(built):
@@ -131,10 +133,18 @@ def test_an_empty_feed_passes_on_the_very_first_run(built):
         db.execute(f"create table execution.saved_events as select * from {EVENTS}")
         db.execute(f"delete from {EVENTS}")
     try:
-        support.run_dbt(built, FRESHNESS, as_of)
-        support.run_dbt(built, ["run", "--select", "stg_execution__send_events"], as_of)
-        support.run_dbt(built, ["test", "--select", "send_events_feed_is_fresh"], as_of)
+        result = support.run_dbt(built, ["run", "--select", "int_run_checked"], as_of, check=False)
     finally:
         with psycopg.connect(built.conninfo(), autocommit=True) as db:
             db.execute(f"insert into {EVENTS} select * from execution.saved_events")
             db.execute("drop table execution.saved_events")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_fresh_feed_lets_the_build_queue(built):
+    as_of = T0 + timedelta(days=20)
+    add_event(built, as_of - timedelta(hours=71))
+    support.run_dbt(built, support.PRODUCTION_BUILD, as_of)
+    (queued,) = support.query(built, "select count(*) from execution.send_queue where queued_at = %s", (as_of,))[0]
+    assert queued > 0
+    assert last_run(built)[0] == "success"

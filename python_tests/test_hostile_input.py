@@ -14,9 +14,9 @@ import pytest
 import databases
 import datasets
 import hostile_fixture
-import reference_model
 import support
 from pressure_outreach import baseline
+from pressure_outreach.reference import evaluate, load_from_postgres, project_params
 
 AS_OF = hostile_fixture.AS_OF
 DAILY_QUEUE_LIMIT = 100  # dbt_project.yml's default, which the build below runs with
@@ -82,8 +82,8 @@ def test_good_rows_of_the_same_companies_are_decided_as_expected(built, fixture_
 
 
 def test_the_reference_model_agrees_on_hostile_input(built, fixture_data):
-    data = reference_model.load_from_postgres(built.conninfo())
-    reference = support.reference_decisions(reference_model.evaluate(data, AS_OF))
+    data = load_from_postgres(built.conninfo())
+    reference = support.reference_decisions(evaluate(data, AS_OF))
     count, sample = support.mismatches(support.sql_decisions(built), reference)
     assert count == 0, "\n".join(sample)
     band, cap, _, primary_class, proof_line, *_ = reference[fixture_data.companies["bad_renewal"].outreach_id]
@@ -135,13 +135,19 @@ def test_data_in_a_message_is_not_mistaken_for_its_framing(built, fixture_data):
     assert "renew immediately. Our platform costs rose 30%" in pressing, pressing[:200]
 
 
-def test_two_million_characters_of_evidence_are_queued_whole(built, fixture_data):
-    evidence = hostile_fixture.huge_evidence()
+def test_evidence_up_to_its_bound_is_queued_and_beyond_it_is_quarantined(built, fixture_data):
+    """A phrase of exactly evidence_max_chars is quoted whole; one character more, or two
+    million, is a bad row (EVIDENCE_TOO_LONG, counted by the test above), and the company is
+    decided from its good rows. The var and the fixture agree on the bound."""
+    assert project_params().evidence_max_chars == hostile_fixture.EVIDENCE_MAX_CHARS
+    evidence = hostile_fixture.evidence_at_the_bound()
     oid = fixture_data.companies["huge_evidence"].outreach_id
-    ((proof_line, body),) = support.query(
-        built, "select proof_line, body from execution.send_queue where outreach_id = %s", (oid,)
+    ((proof_line, body, slot_type),) = support.query(
+        built, "select proof_line, body, slot_type from execution.send_queue where outreach_id = %s", (oid,)
     )
-    assert evidence in proof_line and evidence in body, (len(proof_line), len(body))
+    assert evidence in proof_line and evidence in body and slot_type == "CFO"
+    (longest,) = support.query(built, f"select max(char_length(evidence)) from {built.schema}.int_signals_unioned")[0]
+    assert longest == hostile_fixture.EVIDENCE_MAX_CHARS
 
 
 def test_the_per_company_baseline_agrees_on_hostile_input(built, fixture_data):

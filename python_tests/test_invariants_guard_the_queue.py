@@ -1,7 +1,14 @@
-"""dbt build holds a model back after a failing test only when everything the test reads is
-upstream of that model. This checks, on the manifest of the demo build, that every
-authorization invariant (tests/authorization/) can hold back send_queue and decision_log,
-so a new invariant that reads something else cannot silently stop protecting the queue."""
+"""dbt build holds a node back after a failing test only when the node descends from
+everything the test reads. On the project's manifest this checks that a failing
+test anywhere before the marts holds every mart back:
+
+- every data test that does not read a mart (the staging and intermediate tests, the
+  seed tests and the authorization invariants of tests/authorization/) reads only what the
+  run's checkpoint int_run_checked descends from, so it holds the checkpoint back;
+- every mart (execution and reporting) descends from the checkpoint.
+
+So a new model, seed or test that the checkpoint does not cover cannot silently let a
+failed run change what a reader sees (docs/design_choices.md, "A run is one unit")."""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ import json
 import pytest
 
 import support
+
+CHECKPOINT = "model.pressure_outreach.int_run_checked"
 
 
 def upstream(parent_map: dict[str, list[str]], node: str) -> set[str]:
@@ -24,23 +33,46 @@ def upstream(parent_map: dict[str, list[str]], node: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def manifest():
-    path = support.PROJECT_DIR / "target" / "manifest.json"
-    if not path.exists():
-        pytest.skip("no target/manifest.json: run `make demo` first")
+def manifest(conn_settings):
+    """The manifest of this checkout (a `dbt parse` of its own: the graph, not the data)."""
+    result = support.run_dbt(conn_settings, ["parse"], None)
+    assert result.returncode == 0
+    path = support.dbt_target_path(conn_settings) / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_every_invariant_holds_back_the_queue_and_the_log(manifest):
-    invariants = [
+def marts(manifest) -> set[str]:
+    return {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
+    }
+
+
+def test_every_test_before_the_marts_holds_back_the_checkpoint(manifest):
+    before = upstream(manifest["parent_map"], CHECKPOINT) | {CHECKPOINT}
+    mart_ids = marts(manifest)
+    tests = [
         node
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "test" and node["original_file_path"].startswith("tests/authorization/")
+        if node["resource_type"] == "test" and not set(node["depends_on"]["nodes"]) & mart_ids
     ]
-    assert len(invariants) >= 8
-    for model in ("model.pressure_outreach.send_queue", "model.pressure_outreach.decision_log"):
-        before = upstream(manifest["parent_map"], model)
-        for test in invariants:
-            reads = set(test["depends_on"]["nodes"])
-            assert "model.pressure_outreach.int_messages_rendered" in reads, test["name"]
-            assert reads <= before, f"{test['name']} reads {sorted(reads - before)}, which {model} does not depend on"
+    invariants = [t for t in tests if t["original_file_path"].startswith("tests/authorization/")]
+    assert len(invariants) >= 10 and len(tests) > 100
+    for test in tests:
+        reads = set(test["depends_on"]["nodes"])
+        assert reads <= before, f"{test['name']} reads {sorted(reads - before)}, which {CHECKPOINT} does not depend on"
+
+
+def test_every_mart_waits_for_the_checkpoint(manifest):
+    for mart in marts(manifest):
+        if mart.endswith(".rpt_runs"):
+            continue  # a view of the run log, which records every run as it goes
+        assert CHECKPOINT in upstream(manifest["parent_map"], mart), mart
+
+
+def test_the_reporting_marts_wait_for_the_queue_and_the_log(manifest):
+    for mart in marts(manifest):
+        if ".rpt_" in mart and not mart.endswith(".rpt_runs"):
+            above = upstream(manifest["parent_map"], mart)
+            assert {"model.pressure_outreach.send_queue", "model.pressure_outreach.decision_log"} <= above, mart

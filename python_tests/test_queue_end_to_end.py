@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import psycopg
 import pytest
+import yaml
 from psycopg.types.json import Jsonb
 
 import databases
@@ -283,7 +284,9 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
         _send_event(db, "legacy-campaign-1", held_back, None, None, "sent", T0 + timedelta(days=5))
 
     soon = T0 + timedelta(days=10)
-    support.run_dbt(built, ["run", "--select", "+int_decisions_gated", "+int_message_statuses"], soon)
+    support.run_dbt(
+        built, ["run", "--select", "+int_decisions_gated", "+int_message_statuses"], soon, extra_vars=REPLAY
+    )
     suppressed = dict(support.query(built, "select email, suppression_reasons from analytics.int_suppressed_emails"))
     assert suppressed.get(bounced[3]) == "hard_bounce"
     assert suppressed.get(unsubscribed[3]) == "unsubscribed"
@@ -297,7 +300,14 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
             "from analytics.int_decisions_gated",
         )
     }
-    earlier_gates = {"EXCLUDED", "KILL_SWITCH", "BAND_BELOW_3", "NO_VALID_PROOF", "NO_FILLED_SLOT", "EMAIL_NOT_READY"}
+    earlier_gates = {
+        "EXCLUDED",
+        "KILL_SWITCH",
+        "BELOW_CONTACT_BAND",
+        "NO_VALID_PROOF",
+        "NO_FILLED_SLOT",
+        "EMAIL_NOT_READY",
+    }
     same_address = [m for m in (bounced, unsubscribed) if gated[m[1]][1] == m[3]]
     assert same_address, "the suppressed people should still be the chosen recipients ten days later"
     for message in same_address:
@@ -332,6 +342,7 @@ def test_feedback_from_the_execution_hub_changes_the_next_decisions(built):
 # back is shown by the next test, with a gate removed for real, and for every invariant on
 # the manifest by test_invariants_guard_the_queue.py.
 STAGED = T0 + timedelta(days=10)
+PROJECT_VARS = yaml.safe_load((support.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 # A limit the staged run fills, with companies left over at DAILY_LIMIT.
 STAGED_VARS = {**REPLAY, "daily_queue_limit": 60}
 MESSAGES = "int_messages_rendered"
@@ -345,7 +356,7 @@ RENDERED = "queued_message_is_fully_rendered_with_opt_out"
 # the company's own outreach_id, band, chosen person and address), and the invariant that
 # must report it.
 GATE_REMOVED = {
-    "band_below_3_forced_through": ("BAND_BELOW_3", "queued_band_is_at_least_3"),
+    "band_below_3_forced_through": ("BELOW_CONTACT_BAND", "queued_band_is_at_least_the_contact_band"),
     "suppressed_address": ("SUPPRESSED", RECIPIENT),
     "email_not_ready": ("EMAIL_NOT_READY", RECIPIENT),
     "excluded_company": ("EXCLUDED", COMPANY),
@@ -515,9 +526,16 @@ def plant_every_violation(p: Planter) -> None:
             RENDERED,
         ),
         "footer_without_opt_out": (lambda m: True, "set body = replace(body, unsubscribe_url, 'Thanks.')", RENDERED),
+        # a body beyond the var's bound (tests/authorization/queued_message_fits_its_bounds.sql)
+        "body_too_long": (
+            lambda m: True,
+            "set body = repeat('x', {{ message_body_max_chars }} + 1 - length(body)) || body",
+            "queued_message_fits_its_bounds",
+        ),
     }
     for case, (where, assignment, invariant) in updates.items():
         target = p.take(where)
+        assignment = assignment.replace("{{ message_body_max_chars }}", str(PROJECT_VARS["message_body_max_chars"]))
         p.run(f"update {{s}}.{MESSAGES} {assignment} where message_id = %(m)s", {"m": target.message_id})
         p.expect(case, invariant, target.message_id)
 
@@ -587,9 +605,11 @@ def test_only_a_build_with_its_invariants_appends_to_the_queue(shared_build, tmp
     messages: a narrower command (the queue alone, or a build leaving an invariant out) is
     stopped by queue_guard before it appends them, the queue and the decision log alike."""
     built = shared_build
-    # The suppression gate removed: suppressed addresses reach int_messages_rendered.
-    gates = "models/intermediate/gates/int_decisions_gated.sql"
-    project = support.patched_project(tmp_path, [(gates, "when identified.is_suppressed then 'SUPPRESSED'", "")])
+    # The suppression gate removed (its flag made false): suppressed addresses reach
+    # int_messages_rendered.
+    project = support.patched_project(
+        tmp_path, [("dbt_project.yml", "    SUPPRESSED: is_suppressed\n", '    SUPPRESSED: "false"\n')]
+    )
     as_of = T0 + timedelta(days=10)
     extra = {**REPLAY, **ALL_ELIGIBLE}
     before = queue_checksum(built)

@@ -1,5 +1,5 @@
 """The sources YAML declares exactly the tables and columns of the source contract
-(shared/spec/SOURCES.md, as data in pressure_outreach/contract.py), which is also what the
+(docs/source_contract.md, as data in pressure_outreach/contract.py), which is also what the
 generator creates."""
 
 from __future__ import annotations

@@ -5,10 +5,10 @@
     ALREADY_QUEUED are judged on it.
 -#}
 -- The daily-limit invariant (tests/authorization/) also reads the decision log back
--- (source execution.decision_log). dbt build lets a failing test hold back only models
--- downstream of everything the test reads, and this model is upstream of both send_queue
--- and decision_log, so the dependency is declared here:
--- depends_on: {{ source('execution', 'decision_log') }}
+-- (source execution_history.decision_log). dbt build lets a failing test hold back only
+-- nodes downstream of everything the test reads, and the run's checkpoint (int_run_checked)
+-- descends from this model, so the dependency is declared here:
+-- depends_on: {{ source('execution_history', 'decision_log') }}
 with
 
 history as (

@@ -16,11 +16,11 @@
     queue_guard stops `dbt run -s send_queue` and any build that leaves one of them out
     (macros/queue_guard.sql).
 -#}
--- The authorization invariants (tests/authorization/) read these seeds too. dbt build lets a
--- failing test hold back only models downstream of everything the test reads, so the
--- dependency is declared here:
--- depends_on: {{ ref('product_first_phrases') }}
--- depends_on: {{ ref('urgency_words') }}
+-- The run's checkpoint: this mart is written only when every staging and intermediate model
+-- of this run was built and every data test on them passed, the authorization invariants
+-- included (models/intermediate/runs/int_run_checked.sql); queue_guard appends only the
+-- rows of the run the checkpoint names.
+-- depends_on: {{ ref('int_run_checked') }}
 
 {{
     config(

@@ -1,5 +1,34 @@
-{#- How many companies sit in each BIT band at as_of, and how many of them a cap held down. -#}
+{#-
+    How many companies sit in each BIT band at as_of, and how many of them a cap held down:
+    one row per band per run (incremental: a run's rows, keyed by its as_of, replace nothing
+    of another run's).
+-#}
+-- Published after the run's queue and decision log (a reporting mart shows a run that
+-- completed them; docs/design_choices.md: a run is one unit):
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
+-- depends_on: {{ ref('decision_log') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='as_of',
+        full_refresh=false,
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
+    )
+}}
+
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 bands as (
 
@@ -33,4 +62,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    run.as_of,
+    final.*
+from final
+cross join run

@@ -6,9 +6,24 @@
     score range of the legacy tier with the score range of the v2 band. The legacy score
     is reported only; it never decides anything (docs/rulebook.md §2).
 -#}
-{%- set tier_min_scores = var('legacy_tier_min_scores') -%}
+-- Published after the run's queue and decision log (a reporting mart shows a run that
+-- completed them; docs/design_choices.md: a run is one unit):
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
+-- depends_on: {{ ref('decision_log') }}
+
+{% set tier_min_scores = var('legacy_tier_min_scores') -%}
 
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 spine as (
 
@@ -181,4 +196,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    run.as_of,
+    final.*
+from final
+cross join run

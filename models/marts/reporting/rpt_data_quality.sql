@@ -5,8 +5,25 @@
     missing first name; all but the not-normalised email stop that person's message at
     EMAIL_NOT_READY). A signal id delivered by two hubs is resolved in int_signals_unioned;
     the copies it drops are counted here as DUPLICATE_SIGNAL_ID of their hub, like the
-    copies within one hub that staging flags.
+    copies within one hub that staging flags. One set of rows per run (incremental, keyed
+    by as_of): how the sources' quality moves from run to run.
 -#}
+-- Published after the run's queue and decision log (a reporting mart shows a run that
+-- completed them; docs/design_choices.md: a run is one unit):
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
+-- depends_on: {{ ref('decision_log') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='as_of',
+        full_refresh=false,
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
+    )
+}}
+
 {%- set staged = [
     ('cl.company_identity', 'stg_cl__company_identities'),
     ('outreach.outreach', 'stg_outreach__companies'),
@@ -25,6 +42,15 @@
 ] -%}
 
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 rejected as (
     {% for source_table, model in staged %}
@@ -121,4 +147,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    run.as_of,
+    final.*
+from final
+cross join run

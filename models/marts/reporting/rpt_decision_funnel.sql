@@ -25,8 +25,19 @@
     )
 }}
 {%- set gates = var('decision_gates') -%}
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
 
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 decisions as (
 
@@ -142,4 +153,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    final.decided_at as as_of,
+    final.*
+from final
+cross join run

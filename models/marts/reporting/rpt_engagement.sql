@@ -7,7 +7,24 @@
     delivered. Rates are shares of messages sent (delivery, bounce) or delivered (the
     rest); with nothing sent or delivered yet they are NULL, never a division by zero.
     Events about messages that are not in the queue (earlier campaigns) are not counted.
+    One set of rows per run (incremental, keyed by as_of): engagement as it stood at each run.
 -#}
+-- Published after the run's queue and decision log (a reporting mart shows a run that
+-- completed them; docs/design_choices.md: a run is one unit):
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
+-- depends_on: {{ ref('decision_log') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='as_of',
+        full_refresh=false,
+        on_schema_change='fail',
+        pre_hook="{{ lock_for_append(this) }}"
+    )
+}}
+
 {%- set weights = var('engagement_weights') -%}
 {%- if not (weights['replied'] > weights['clicked'] > weights['opened'] > 0) -%}
     {{ exceptions.raise_compiler_error(
@@ -17,6 +34,15 @@
 {%- set weight_total = weights['opened'] + weights['clicked'] + weights['replied'] -%}
 
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 queue as (
 
@@ -139,4 +165,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    run.as_of,
+    final.*
+from final
+cross join run

@@ -3,7 +3,22 @@
     how many of the spine's slots are filled (docs/rulebook.md §4: is_filled and the person
     exists; a quarantined slot row counts as not filled).
 -#}
+-- Published after the run's queue and decision log (a reporting mart shows a run that
+-- completed them; docs/design_choices.md: a run is one unit):
+-- depends_on: {{ ref('int_run_checked') }}
+-- depends_on: {{ ref('send_queue') }}
+-- depends_on: {{ ref('decision_log') }}
+
 with
+
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
+run as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ as_of() }} as as_of
+
+),
 
 slot_types as (
 
@@ -69,4 +84,9 @@ final as (
 
 )
 
-select * from final
+select
+    run.run_id,
+    run.as_of,
+    final.*
+from final
+cross join run
