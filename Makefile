@@ -15,6 +15,7 @@ help:
 	@echo "                   (127.0.0.1, port OUTREACH_PG_PORT, default 54329)"
 	@echo "make docs          serve the docs site on http://127.0.0.1:8080"
 	@echo "make lint          sqlfluff, ruff and dbt-score"
+	@echo "make mutations     break each protection in a copy and check that its tests fail"
 	@echo "make bench         benchmark 95,004 and 1,000,000 companies (10,000,000 where disk allows) into BENCHMARKS.md"
 	@echo "make bench-smoke   the two-minute version of make bench"
 	@echo "make clean         remove the virtual environment, dbt's output and the database"
@@ -84,6 +85,12 @@ browser:
 # scratch databases), the slowest 15 tests listed at the end (pyproject.toml).
 test: demo lint browser
 	$(VENV)/bin/pytest python_tests -n 2 --dist loadscope
+
+# Each mutation of python_tests/mutations.yml applied to a copy of the project, its tests run
+# there (docs/testing.md); about 12 minutes on two jobs, not part of make test.
+.PHONY: mutations
+mutations: venv profile db-start
+	$(PY) python_tests/run_mutations.py --jobs 2
 
 # Benchmarks (BENCHMARKS.md and bench/results.json): 95,004 and 1,000,000 companies, 10,000,000 when
 # the disk and the time budget allow; bench-smoke is the two-minute version the tests run.

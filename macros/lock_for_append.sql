@@ -1,6 +1,8 @@
 {#-
     Pre-hook of the append-only marts (send_queue, decision_log) and of the incremental
-    rpt_decision_funnel: one build at a time may write to these tables. It runs inside
+    reporting marts (rpt_decision_funnel and the histories: rpt_band_distribution,
+    rpt_data_quality, rpt_engagement, rpt_decisions): one build at a time may write to
+    these tables. It runs inside
     the model's transaction (dbt's default for a hook), so the lock is taken before the
     new rows are selected and held until they commit. A second build that arrives
     meanwhile waits, then selects after the first has committed: the append marts'

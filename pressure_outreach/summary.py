@@ -184,7 +184,7 @@ def runs(conn: ConnectionSettings, since: datetime | None = None, complete_only:
     with psycopg.connect(conn.conninfo()) as db:
         if not _exists(db, "execution", "run_log"):
             return []
-        where = "where is_complete" if complete_only else "where started_at >= coalesce(%s, '-infinity')"
+        where = "where is_complete" if complete_only else "where started_at >= coalesce(%s::timestamptz, '-infinity')"
         rows = db.execute(
             f"select {_RUN_COLUMNS} from {RUN_LOG} {where} order by started_at desc",
             () if complete_only else (since,),

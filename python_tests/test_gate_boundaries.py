@@ -152,6 +152,9 @@ def edges() -> Scenario:
     s.override(s.company("override_created_after_as_of", "QUEUED"), AS_OF + SECOND)
     s.override(s.company("override_expires_at_as_of", "QUEUED"), AS_OF - 10 * DAY, AS_OF)
     s.override(s.company("override_expires_after_as_of", "KILL_SWITCH"), AS_OF - 10 * DAY, AS_OF + SECOND)
+    # BELOW_CONTACT_BAND: DOL alone (PEOPLE inactive), score 39 is band 2, score 40 band 3.
+    s.company("score_39_band_2", "BELOW_CONTACT_BAND", dol_magnitude=39, people_magnitude=0)
+    s.company("score_40_band_3", "QUEUED", dol_magnitude=40, people_magnitude=0)
     # EXCLUDED: an exclusion dated at or before as_of.
     s.exclude(s.company("excluded_at_as_of", "EXCLUDED"), AS_OF)
     s.exclude(s.company("excluded_after_as_of", "QUEUED"), AS_OF + SECOND)

@@ -352,17 +352,24 @@ CONTACTS = "queued_company_respects_cool_down_and_touch_caps"
 PROOF = "queued_proof_is_valid_in_its_band_format"
 FRAMING = "queued_message_leads_with_pressure_not_product"
 RENDERED = "queued_message_is_fully_rendered_with_opt_out"
-# A gate removed: the first company it stopped gets a message (a copy of a staged one with
-# the company's own outreach_id, band, chosen person and address), and the invariant that
-# must report it.
+# A gate removed: the first company it stopped (and, where a gate has two causes, for the
+# cause named) gets a message (a copy of a staged one with the company's own outreach_id,
+# band, chosen person and address), and the invariant that must report it.
+PASSED_IDENTITY = (
+    "outreach_id in (select companies.outreach_id from {s}.stg_outreach__companies as companies"
+    " join {s}.stg_cl__company_identities as identities on companies.sovereign_id = identities.company_unique_id"
+    " where identities.identity_status = 'PASS')"
+)
+ON_THE_EXCLUSION_LIST = "outreach_id in (select outreach_id from {s}.stg_outreach__exclusions where is_valid)"
 GATE_REMOVED = {
-    "band_below_3_forced_through": ("BELOW_CONTACT_BAND", "queued_band_is_at_least_the_contact_band"),
-    "suppressed_address": ("SUPPRESSED", RECIPIENT),
-    "email_not_ready": ("EMAIL_NOT_READY", RECIPIENT),
-    "excluded_company": ("EXCLUDED", COMPANY),
-    "kill_switch_ignored": ("KILL_SWITCH", COMPANY),
-    "cool_down_ignored": ("COOLING_OFF", CONTACTS),
-    "daily_limit_ignored": ("DAILY_LIMIT", ONE_PER_COMPANY),
+    "band_below_3_forced_through": ("BELOW_CONTACT_BAND", "queued_band_is_at_least_the_contact_band", "true"),
+    "suppressed_address": ("SUPPRESSED", RECIPIENT, "true"),
+    "email_not_ready": ("EMAIL_NOT_READY", RECIPIENT, "true"),
+    "excluded_company": ("EXCLUDED", COMPANY, f"{ON_THE_EXCLUSION_LIST} and {PASSED_IDENTITY}"),
+    "identity_not_passed": ("EXCLUDED", COMPANY, f"not {ON_THE_EXCLUSION_LIST} and not {PASSED_IDENTITY}"),
+    "kill_switch_ignored": ("KILL_SWITCH", COMPANY, "true"),
+    "cool_down_ignored": ("COOLING_OFF", CONTACTS, "true"),
+    "daily_limit_ignored": ("DAILY_LIMIT", ONE_PER_COMPANY, "true"),
 }
 
 
@@ -422,15 +429,17 @@ class Planter:
     def expect(self, case: str, invariant: str, subject: str) -> None:
         self.expected[case] = (invariant, subject)
 
-    def gate_removed(self, case: str, reason: str, invariant: str, source: Message) -> None:
-        """Give a message (a copy of `source`) to the first companies stopped at `reason`:
-        one in place of a staged message (the day's count stays), or, for the daily limit,
-        two more than the limit allows."""
+    def gate_removed(self, case: str, reason: str, invariant: str, source: Message, condition: str) -> None:
+        """Give a message (a copy of `source`) to the first companies stopped at `reason` that
+        meet `condition`: one in place of a staged message (the day's count stays), or, for
+        the daily limit, two more than the limit allows."""
         stopped = self.run(
             "select outreach_id::text from {s}.int_decisions_gated where decision_reason = %(reason)s "
+            f"and {condition} "
             "and not outreach_id::text = any(%(touched)s::text[]) order by outreach_id limit %(n)s",
             {"reason": reason, "touched": list(self.touched_companies), "n": 2 if reason == "DAILY_LIMIT" else 1},
         )
+        assert stopped, f"{case}: SMALL has no company stopped at {reason} where {condition}"
         if reason != "DAILY_LIMIT":
             replaced = self.take()
             self.run(f"delete from {{s}}.{MESSAGES} where message_id = %(m)s", {"m": replaced.message_id})
@@ -468,8 +477,8 @@ def plant_every_violation(p: Planter) -> None:
     p.expect("daily_limit_ranked_backwards", ONE_PER_COMPANY, held_back.outreach_id)
 
     source = p.take()
-    for case, (reason, invariant) in GATE_REMOVED.items():
-        p.gate_removed(case, reason, invariant, source)
+    for case, (reason, invariant, condition) in GATE_REMOVED.items():
+        p.gate_removed(case, reason, invariant, source, condition)
 
     # Touch cap: three earlier messages of its class in the last 365 days, none in the cool-down.
     capped = p.take(lambda m: m.band == 3)
@@ -514,11 +523,6 @@ def plant_every_violation(p: Planter) -> None:
             "set proof_line = split_part(proof_line, ': ', 1) || ': costs are rising'",
             PROOF,
         ),
-        "slot_not_the_waterfall_choice": (
-            lambda m: True,
-            "set slot_type = case slot_type when 'CEO' then 'CFO' else 'CEO' end",
-            "queued_slot_is_the_waterfall_choice",
-        ),
         "unresolved_placeholder": (
             lambda m: True,
             "set unresolved_placeholders = 1, "
@@ -539,6 +543,29 @@ def plant_every_violation(p: Planter) -> None:
         p.run(f"update {{s}}.{MESSAGES} {assignment} where message_id = %(m)s", {"m": target.message_id})
         p.expect(case, invariant, target.message_id)
 
+    # Another filled slot than the waterfall's, with the person who holds it: a slot, a
+    # person and an address that agree with each other, only not with the waterfall.
+    other_slots = p.run(
+        f"""
+        select message.message_id, other.slot_type, other.person_unique_id, people.email
+        from {{s}}.{MESSAGES} as message
+        join {{s}}.int_slots_resolved as other
+            on message.outreach_id = other.outreach_id and other.slot_type != message.slot_type and other.is_filled
+        join {{s}}.stg_people__people as people
+            on other.person_unique_id = people.person_unique_id and people.is_valid and people.is_outreach_ready
+        order by message.message_id, other.slot_type
+        """
+    )
+    free = {m.message_id for m in p.free}
+    moved_id, other_slot, other_person, other_email = next(row for row in other_slots if row[0] in free)
+    moved = p.take(lambda m: m.message_id == moved_id)
+    p.run(
+        f"update {{s}}.{MESSAGES} set slot_type = %(slot)s, person_unique_id = %(person)s, email_to = %(email)s "
+        "where message_id = %(m)s",
+        {"slot": other_slot, "person": other_person, "email": other_email, "m": moved.message_id},
+    )
+    p.expect("slot_not_the_waterfall_choice", "queued_slot_is_the_waterfall_choice", moved.message_id)
+
     # A cited signal no longer active: what a proof built from every signal would cite.
     stale = p.take()
     p.run(
@@ -553,6 +580,11 @@ def plant_every_violation(p: Planter) -> None:
     templates = {
         "template_opens_with_we_offer": ("part_index = 1", "'We offer better benefits plans. ' || literal_text"),
         "question_before_the_evidence": ("part_index = 1", "'Is cost on your mind? ' || literal_text"),
+        # a pitch after the evidence: the opening is right, the words are the product's
+        "product_pitch_after_the_evidence": (
+            "true",
+            "replace(literal_text, 'What we are reading:', 'Our platform can help. What we are reading:')",
+        ),
         "urgency_below_band_5": (
             "true",
             "replace(literal_text, 'What we are reading:', 'Act now. What we are reading:')",

@@ -5,6 +5,7 @@ exactly what the SQL renderer queued, hostile company names included."""
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 
 import jinja2
@@ -65,7 +66,8 @@ def test_templates_lead_with_the_evidence_never_the_product():
     product_first = [r["phrase"] for r in read_seed("product_first_phrases")]
     urgency = [r["word"] for r in read_seed("urgency_words")]
     for row in TEMPLATES:
-        first_sentence = row["body"].split(". ")[0]
+        # up to the first full stop, question or exclamation mark: a question first is wrong too
+        first_sentence = re.split(r"[.!?](?:\s|$)", row["body"], maxsplit=1)[0]
         assert "{{ evidence }}" in first_sentence, row["template_id"]
         text = (row["subject"] + " " + row["body"]).lower()
         assert not [p for p in product_first if p in text], row["template_id"]

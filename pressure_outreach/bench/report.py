@@ -117,7 +117,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         _markdown_table(SUMMARY_HEADER, summary_rows(report)),
         "",
         "Times are wall-clock seconds. *full build* is the production build, `dbt build --exclude-resource-type "
-        "unit_test` (what `python -m pressure_outreach build` runs after its freshness check: every model, seed and "
+        "unit_test` (what `python -m pressure_outreach build` runs after its as_of and feed checks: every model, seed and "
         "data test), from a cold target directory (no partial parse), dbt's start-up included; *start-up* is that wall time minus `run_results.json`'s `elapsed_time` "
         "(interpreter, parse, connection); *models* and *tests* are busy wall time: the union of the execution "
         "intervals (`timing` of compile and execute) of the models (resp. the data tests) in "

@@ -107,7 +107,7 @@ def step_generate(ctx: Context, companies: int) -> dict[str, Any]:
     }
 
 
-# What production runs every day, after its freshness check; dbt's unit tests are timed once
+# What production runs every day, after its as_of and feed checks; dbt's unit tests are timed once
 # on their own.
 PRODUCTION_BUILD = dbt_runner.PRODUCTION_BUILD_ARGS
 UNIT_TESTS = ("test", "--select", "resource_type:unit_test")
