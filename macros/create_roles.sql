@@ -17,8 +17,11 @@
       rebuilds and --full-refresh, the grants of a dropped table do not). Where every model
       of a schema grants select to a role (reporting → bi_role), future tables of that schema
       are granted to it by default privileges too.
-    - execution_hub_role may insert into its source table, execution.send_events, and
-      nothing else there.
+    - execution_hub_role may insert into its source table, execution.send_events (and not
+      read, change or delete it); the send-time views it reads (send_recheck,
+      sendable_messages) are granted by their grants config, and its ledger
+      (execution.send_attempts: read, claim, record) by start_run, which creates it. The
+      queue itself, the decision log and the run log are not its business.
 -#}
 {% macro create_roles(build_user=none) -%}
     {%- set builder = var('builder_role') -%}

@@ -4,15 +4,18 @@
     A `dbt build` or `dbt run` (docs/rulebook.md §0 and §10; README: Daily use):
     1. its as_of is checked (as_of(): an ISO-8601 instant with an offset, or the run stops
        with the expected format);
-    2. the Execution Hub's feed is checked (check_send_events_feed): a stale one stops the
+    2. the run log and the Execution Hub's ledger (send_ledger_relation) are created when
+       they are missing;
+    3. the Execution Hub's feed is checked (check_send_events_feed): a stale one stops the
        run here, before any table is rebuilt;
-    3. the run gets its row in the run log (run_log_relation): run id (the invocation id),
+    4. the run gets its row in the run log (run_log_relation): run id (the invocation id),
        command, target, as_of, started_at, status `running`, or `refused` with the reason
        when the feed stopped it. finish_run completes the row when the run ends.
 
     A `dbt test` of data tests without an as_of (the var or OUTREACH_AS_OF) tests the tables
-    on disk, which the last run that built a model left: when that run is complete (every model of the project
-    built, nothing failed) its as_of is the one as_of() gives the tests, and this says which
+    on disk, which the last run that built a model left: when that run is complete (every
+    model of the project built, nothing failed) its as_of is the one as_of() gives the
+    tests, and this says which
     run and as_of are tested; when that run failed, was partial or is still running, the
     tables belong to different runs and the invariants would judge a mix that no run
     queued: the command stops here and says so, testing nothing. Unit tests need no as_of.
@@ -54,6 +57,25 @@
         ~ "    messages_queued bigint,\n"
         ~ "    rows_quarantined bigint\n"
         ~ ");\ncommit"
+    ) -%}
+    {%- set ledger = send_ledger_relation() -%}
+    {%- do run_query(
+        "create table if not exists " ~ ledger ~ " (\n"
+        ~ "    message_id text primary key,\n"
+        ~ "    outreach_id uuid,\n"
+        ~ "    person_unique_id text,\n"
+        ~ "    email_to text not null,\n"
+        ~ "    claimed_at timestamptz not null,\n"
+        ~ "    claimed_by text not null,\n"
+        ~ "    status text not null,\n"
+        ~ "    attempts integer not null default 0,\n"
+        ~ "    finished_at timestamptz,\n"
+        ~ "    smtp_reply text,\n"
+        ~ "    unsubscribed_at timestamptz\n"
+        ~ ");\n"
+        ~ ("grant select, insert, update on " ~ ledger ~ " to " ~ adapter.quote(var('execution_hub_role')) ~ ";\n"
+           if target.name == 'prod' else "")
+        ~ "commit"
     ) -%}
     {%- set problem = check_send_events_feed() -%}
     {%- do run_query(

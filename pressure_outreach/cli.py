@@ -2,9 +2,11 @@
 
 db start|stop|status|destroy   the embedded PostgreSQL server
 generate                        create and fill the source tables
-demo                            server + data (once) + dbt build + docs + summary
+demo                            server + data (once) + day 1 built, sent, acted on + day 2 built + docs + summary
 build                           the production run on the prod target (run lock, dbt build, its report)
 test                            dbt test of the last complete run, at its as_of
+send                            the Execution Hub's sender: the sendable queue over SMTP, results logged
+serve                           the opt-out endpoint every message links to
 summary                         print the summary of the last build
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 
@@ -32,6 +34,12 @@ def _parse_as_of(value: str) -> datetime:
         return settings.parse_as_of(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 def _dataset_signature(seed: int, companies: int, as_of: datetime) -> str:
@@ -105,18 +113,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
     as_of = args.as_of.isoformat()
     dbt_vars = settings.demo_dbt_vars()
     conn = settings.from_env()
+    day2 = args.as_of + timedelta(days=1)
+    loop = None
     with dbt_runner.run_lock(conn):
         # The NOLOGIN roles, the builder's schemas and the Execution Hub's grant on send_events
         # (README: Roles and grants). On your own server that is an administrator's job: if the
         # profile's user may not do it, the build still runs once the roles exist.
         dbt_runner.run(["run-operation", "create_roles", *PROD], check=not args.external_db)
-        # The demo builds everything, dbt's unit tests included.
+        # Day 1 builds everything, dbt's unit tests included.
         _reported_build(conn, as_of, ["build", *PROD, *dbt_runner.vars_arg(dbt_vars)])
+        if not args.no_loop:
+            from pressure_outreach.hub import demo as loop_demo
+
+            # The loop (README: Sending): day 1's queue sent through a local SMTP server by the
+            # Execution Hub's login, recipients acting through the real endpoints, then day 2
+            # built the way production builds every day, on those results.
+            hub = conn if args.external_db else loop_demo.hub_login(conn)
+            print("\nSending day 1's queue (the Execution Hub, through a local SMTP server):")
+            loop = loop_demo.play(conn, hub, args.as_of, settings.PROJECT_DIR / "target" / "demo_mail")
+            print(f"\nDay 2, {day2.isoformat()}, built on those results:")
+            _reported_build(
+                conn,
+                day2.isoformat(),
+                [*dbt_runner.PRODUCTION_BUILD_ARGS, *PROD, *dbt_runner.vars_arg(dbt_vars)],
+            )
+    docs_as_of = as_of if args.no_loop else day2.isoformat()
     if not args.no_docs:
         dbt_runner.run(
-            ["docs", "generate", *PROD, *dbt_runner.vars_arg(dbt_vars)], environ=dbt_runner.as_of_environment(as_of)
+            ["docs", "generate", *PROD, *dbt_runner.vars_arg(dbt_vars)],
+            environ=dbt_runner.as_of_environment(docs_as_of),
         )
     summary.print_summary(conn)
+    if loop is not None:
+        print(loop_demo.report(conn, loop, args.as_of, day2))
     return 0
 
 
@@ -185,6 +214,45 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send(args: argparse.Namespace) -> int:
+    """The Execution Hub's sender: what may be sent now, over SMTP, at most once (hub/sender.py)."""
+    from pressure_outreach.hub import config, sender
+
+    try:
+        smtp, mail, schema = config.smtp_settings(), config.mail_settings(), config.execution_schema()
+    except config.ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    options = sender.SendOptions(
+        batch_size=args.batch,
+        limit=args.limit,
+        rate_per_minute=args.rate or None,
+        max_attempts=args.attempts,
+        backoff_seconds=args.backoff,
+        pause_after_errors=args.pause_after,
+        pause_seconds=args.pause,
+        now=args.now,
+        progress=not args.quiet,
+    )
+    report = sender.run(settings.from_env(), smtp, mail, schema, options)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The opt-out endpoint every message links to (hub/endpoint.py)."""
+    from pressure_outreach.hub import config, endpoint
+
+    try:
+        secret, schema = config.unsubscribe_secret(), config.execution_schema()
+    except config.ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"opt-out endpoint on http://{args.host}:{args.port}/unsubscribe (put a TLS-terminating web server in front)")
+    endpoint.serve(settings.from_env(), secret, args.host, args.port, schema)
+    return 0
+
+
 def cmd_summary(_: argparse.Namespace) -> int:
     from pressure_outreach import summary
 
@@ -227,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(demo)
     demo.add_argument("--external-db", action="store_true", help="use the OUTREACH_PG_* server; start none")
     demo.add_argument("--no-docs", action="store_true", help="skip generating the docs site")
+    demo.add_argument("--no-loop", action="store_true", help="build day 1 only: no sending, no recipients, no day 2")
     demo.set_defaults(func=cmd_demo)
 
     build = commands.add_parser(
@@ -242,6 +311,34 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--vars", default="{}", help="the other dbt vars that build had, as a JSON object")
     test.add_argument("dbt_args", nargs=argparse.REMAINDER, help="more dbt test arguments, after --")
     test.set_defaults(func=cmd_test)
+
+    send = commands.add_parser(
+        "send", help="the Execution Hub: send what may be sent now over SMTP, record each result (README: Sending)"
+    )
+    send.add_argument("--batch", type=_positive_int, default=100, help="messages claimed at a time (%(default)s)")
+    send.add_argument("--limit", type=_positive_int, default=None, help="at most this many messages in this run")
+    send.add_argument("--rate", type=float, default=60.0, help="messages per minute; 0: no limit (%(default)s)")
+    send.add_argument("--attempts", type=_positive_int, default=3, help="SMTP attempts per message (%(default)s)")
+    send.add_argument(
+        "--backoff", type=float, default=2.0, help="seconds before the 2nd attempt, doubling (%(default)s)"
+    )
+    send.add_argument(
+        "--pause-after", type=int, default=5, help="pause after this many errors in a row; 0: never (%(default)s)"
+    )
+    send.add_argument("--pause", type=float, default=60.0, help="seconds of that pause (%(default)s)")
+    send.add_argument(
+        "--now",
+        type=_parse_as_of,
+        default=None,
+        help="replay: the instant the re-check reads at and the events are dated (default: the real clock)",
+    )
+    send.add_argument("--quiet", action="store_true", help="no progress bar")
+    send.set_defaults(func=cmd_send)
+
+    serve = commands.add_parser("serve", help="the opt-out endpoint the messages link to (README: Sending)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument("--port", type=_positive_int, default=8025, help="port (%(default)s)")
+    serve.set_defaults(func=cmd_serve)
 
     summ = commands.add_parser("summary", help="print the summary of the last build")
     summ.set_defaults(func=cmd_summary)

@@ -1,8 +1,9 @@
 """The data sets the tests build on, each a template database (databases.py) built once
 per test run:
 
-- SMALL: 6,000 generated companies (seed 21) around the demo's as_of, seeds loaded and the
-  production build run at T0 with the default vars (daily limit 100). The tests of the
+- SMALL: 6,000 generated companies (seed 21) around the demo's as_of, the roles set up
+  (create_roles), seeds loaded and the production build run at T0 with the default vars
+  (daily limit 100). The tests of the
   queue, the faults, the feed, re-testing and engagement start from a copy of it.
 - HOSTILE: the hand-built hostile fixture (hostile_fixture.py), under a UTF-8 character
   classification, built at its as_of.
@@ -36,6 +37,9 @@ BEFORE_ANYTHING = T0 - timedelta(days=900)
 
 def _fill_small(conn: settings.ConnectionSettings) -> None:
     generate(conn, seed=SMALL_SEED, companies=SMALL_COMPANIES, as_of=T0, progress=False)
+    # the roles and their schema grants, as `make demo` sets them up (the hub's tests log in
+    # as a member of the Execution Hub's role)
+    support.run_dbt(conn, ["run-operation", "create_roles"], None)
     support.run_dbt(conn, ["seed"], T0)
     support.run_dbt(conn, list(PRODUCTION_BUILD_ARGS), T0)
 

@@ -1,0 +1,36 @@
+"""The signed opt-out link of a message (docs/rulebook.md §10, CAN-SPAM §7704, RFC 8058).
+
+The queue's body carries `<unsubscribe_base_url><message_id>`, rendered by dbt, which never
+sees the secret. The sender adds `&s=<signature>`: HMAC-SHA256 of the message id under
+OUTREACH_UNSUBSCRIBE_SECRET. The endpoint recomputes it, so a forged or altered link (another
+message id, a guessed one, a changed signature) is refused and writes nothing, and message
+ids cannot be enumerated through it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+MESSAGE_PARAMETER = "m"
+SIGNATURE_PARAMETER = "s"
+
+
+def signature(message_id: str, secret: bytes) -> str:
+    return hmac.new(secret, message_id.encode(), hashlib.sha256).hexdigest()
+
+
+def is_signed(message_id: str, given: str, secret: bytes) -> bool:
+    return hmac.compare_digest(signature(message_id, secret), given or "")
+
+
+def signed_url(unsubscribe_url: str, message_id: str, secret: bytes) -> str:
+    """`unsubscribe_url` (which already names the message) with its signature added."""
+    parts = urlsplit(unsubscribe_url)
+    query = parse_qs(parts.query)
+    if query.get(MESSAGE_PARAMETER) != [message_id]:
+        raise ValueError(
+            f"{unsubscribe_url!r} does not name message {message_id!r} in its {MESSAGE_PARAMETER}= parameter"
+        )
+    query[SIGNATURE_PARAMETER] = [signature(message_id, secret)]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
