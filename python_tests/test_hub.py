@@ -323,7 +323,16 @@ OUTGOING = message.Outgoing(
 
 
 def test_the_message_carries_both_rfc_8058_headers_the_signed_link_and_utf_8_text():
-    parsed = email.message_from_bytes(message.build(OUTGOING, MAIL, NOW), policy=default)
+    raw = message.build(OUTGOING, MAIL, NOW)
+    # on the wire: 7-bit bytes, and the opt-out headers as they are (a mail client reads no
+    # RFC 2047 word in them)
+    assert max(raw) < 128
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
+    assert [
+        h for h in headers if h.startswith("List-Unsubscribe: <https://outreach.example.com/unsubscribe?m=m-0001&s=")
+    ]
+    parsed = email.message_from_bytes(raw, policy=default)
     assert parsed["Subject"] == OUTGOING.subject
     assert parsed["To"] == "Yūko.Tanaka@example.jp"
     assert parsed["From"] == "Outreach <outreach@pressure-outreach.example>"
@@ -448,3 +457,50 @@ def test_a_one_click_post_records_one_opt_out_that_the_next_send_honours(hub):
         report = hub.send(sink, now=NOW + timedelta(minutes=2))
     assert f"second-to-{first}" not in message_ids(sink)
     assert report.held == {"SUPPRESSED": 1}
+
+
+# --- the demo's loop --------------------------------------------------------------------
+
+
+def test_the_demo_sent_day_one_and_built_day_two_on_the_results(demo_db):
+    """`make demo` left day 1's queue sent (one hard bounce), two opt-outs through the
+    endpoint and a reply, and day 2 built on them: each of those addresses suppressed or
+    cooling off, none queued again, and the Execution Hub's results measured."""
+    day1, day2 = support.DEMO_AS_OF, support.DEMO_AS_OF + timedelta(days=1)
+    if not support.query(demo_db, "select 1 from execution.run_log where as_of = %s and status = 'success'", (day2,)):
+        pytest.skip("the demo ran with --no-loop: no day 2")
+    ledger = dict(
+        support.query(
+            demo_db,
+            "select status, count(*) from execution.send_attempts join execution.send_queue using (message_id) "
+            "where queued_at = %s group by 1",
+            (day1,),
+        )
+    )
+    (queued,) = support.query(demo_db, "select count(*) from execution.send_queue where queued_at = %s", (day1,))[0]
+    assert ledger == {"sent": queued - 1, "bounced": 1}
+    acted = support.query(
+        demo_db,
+        """
+        select events.event_type, log.decision_reason,
+            exists (select 1 from execution.send_queue as again
+                    where lower(btrim(again.email_to)) = lower(btrim(events.email)) and again.queued_at = %s)
+        from execution.send_events as events
+        join execution.send_queue as queue using (message_id)
+        join execution.decision_log as log on log.outreach_id = queue.outreach_id and log.decided_at = %s
+        where events.event_type in ('bounced', 'unsubscribed', 'replied')
+        order by 1
+        """,
+        (day2, day2),
+    )
+    assert acted == [
+        ("bounced", "SUPPRESSED", False),
+        ("replied", "COOLING_OFF", False),
+        ("unsubscribed", "SUPPRESSED", False),
+        ("unsubscribed", "SUPPRESSED", False),
+    ]
+    (results,) = support.query(
+        demo_db,
+        "select measured_count from reporting.rpt_implementation_status where component = 'Execution Hub: results'",
+    )[0]
+    assert results >= queued + 3

@@ -144,8 +144,10 @@ def play(
         mail = config.mail_settings(environ)
         options = sender.SendOptions(rate_per_minute=None, now=day + SEND_AFTER)
         report = sender.run(hub, config.smtp_settings(environ), mail, schema, options)
+        # what this run delivered (a second demo delivers nothing, and its links would carry
+        # the first run's signature)
+        delivered = {_message_id(raw): raw for _, raw in sink.received}
     result = LoopResult(maildir, report)
-    delivered = _delivered(maildir)
     answers: dict[str, int] = {}
     with _Endpoint(hub, mail.unsubscribe_secret, day + UNSUBSCRIBE_AFTER) as opt_out:
         for message_id, _, _ in chosen[1:3]:
@@ -175,17 +177,9 @@ def play(
     return result
 
 
-def _delivered(maildir: Path) -> dict[str, bytes]:
-    """The messages in the Maildir, by message id (from their Message-ID)."""
-    import mailbox
-
-    box = mailbox.Maildir(maildir, create=False)
-    out = {}
-    for key in box:
-        raw = box.get_bytes(key)
-        message_id = str(message_from_bytes(raw, policy=default)["Message-ID"]).strip("<>").split("@", 1)[0]
-        out[message_id] = raw
-    return out
+def _message_id(raw: bytes) -> str:
+    """The queue's message id of a delivered message (its Message-ID's local part)."""
+    return str(message_from_bytes(raw, policy=default)["Message-ID"]).strip("<>").split("@", 1)[0]
 
 
 def _reply(conn: settings.ConnectionSettings, schema: str, message_id: str, at: datetime) -> None:
@@ -215,7 +209,7 @@ def report(conn: settings.ConnectionSettings, result: LoopResult, day1: datetime
     what day 2 decided for them, engagement from the real events."""
     lines = ["", "## The loop: day 1 sent, recipients acting, day 2 built on their events", ""]
     lines += result.report.lines()
-    lines.append(f"  delivered into the Maildir {result.maildir} (any mail client, or python -m mailbox, opens it)")
+    lines.append(f"  delivered into the Maildir {result.maildir} (mutt -f, or Python's mailbox.Maildir, opens it)")
     with psycopg.connect(conn.conninfo()) as db:
         if result.recipients:
             lines += ["", "What the recipients did, and what day 2 decided for them:"]

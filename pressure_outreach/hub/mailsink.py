@@ -6,8 +6,8 @@ the tests: what a relay would do, with scripted answers for chosen recipients.
 - `hang`: addresses whose DATA is never answered (the sender's connection times out after
   the message was handed over: an unknown outcome).
 
-Every accepted message is a file of the Maildir, which any mail client or
-`python -m mailbox` can open.
+Every accepted message is a file of the Maildir, which a mail client (`mutt -f <dir>`) or
+Python's `mailbox.Maildir` opens.
 """
 
 from __future__ import annotations

@@ -18,6 +18,11 @@ from urllib.parse import quote
 from pressure_outreach.hub import links
 from pressure_outreach.hub.config import MailSettings
 
+# CRLF line ends, and header lines up to RFC 5322's limit of 998 characters: with the usual
+# 78 the policy cannot fold a List-Unsubscribe whose signed link is longer than a line, and
+# encodes it as RFC 2047 words instead, which no mail client reads as a link.
+POLICY = SMTP.clone(max_line_length=998)
+
 # What DKIM signs: the headers a receiver shows or acts on, the opt-out ones included (a
 # relay that rewrote the opt-out link would break the signature).
 DKIM_HEADERS = (
@@ -50,7 +55,7 @@ def build(message: Outgoing, settings: MailSettings, sent_at: datetime) -> bytes
     signed = links.signed_url(message.unsubscribe_url, message.message_id, settings.unsubscribe_secret)
     if message.unsubscribe_url not in message.body:
         raise ValueError(f"message {message.message_id}: the body does not carry its opt-out link")
-    mail = EmailMessage(policy=SMTP)
+    mail = EmailMessage(policy=POLICY)
     mail["From"] = settings.mail_from
     mail["To"] = message.email_to.strip()
     mail["Reply-To"] = settings.reply_to
@@ -60,7 +65,10 @@ def build(message: Outgoing, settings: MailSettings, sent_at: datetime) -> bytes
     mailto = f"mailto:{settings.unsubscribe_mailto}?subject={quote('unsubscribe ' + message.message_id)}"
     mail["List-Unsubscribe"] = f"<{signed}>, <{mailto}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail.set_content(message.body.replace(message.unsubscribe_url, signed), charset="utf-8")
+    body = message.body.replace(message.unsubscribe_url, signed)
+    # 7-bit bytes only, whatever the relay supports: non-ASCII text goes quoted-printable
+    plain = body.isascii() and max(len(line) for line in body.splitlines() or [""]) <= POLICY.max_line_length
+    mail.set_content(body, charset="utf-8", cte="7bit" if plain else "quoted-printable")
     raw = mail.as_bytes()
     if not message.subject.isascii():
         raw = raw.replace(
