@@ -68,8 +68,12 @@ $(SCORE_VENV)/.installed: requirements-score.txt
 	$(SCORE_VENV)/bin/pip install --quiet -r requirements-score.txt
 	touch $@
 
+# sqlfluff's dbt templater compiles into a target path of its own, so that lint can run beside
+# the demo (make test) without the two writing one target/ at once.
+LINT_TARGET := target/lint
+
 lint: venv profile db-start $(SCORE_VENV)/.installed
-	$(VENV)/bin/sqlfluff lint models tests --disable-progress-bar
+	DBT_TARGET_PATH=$(LINT_TARGET) $(VENV)/bin/sqlfluff lint models tests --disable-progress-bar
 	$(VENV)/bin/ruff check pressure_outreach python_tests
 	$(VENV)/bin/ruff format --check pressure_outreach python_tests
 	$(DBT) parse --quiet --target-path $(SCORE_TARGET)
@@ -81,9 +85,12 @@ lint: venv profile db-start $(SCORE_VENV)/.installed
 browser:
 	bash .ci/ensure-chromium
 
-# pytest on two workers (pytest-xdist; the tests of a module stay together, they share its
-# scratch databases), the slowest 15 tests listed at the end (pyproject.toml).
-test: demo lint browser
+# The demo, lint and the browser install side by side (each target's output printed whole
+# when it ends), then pytest on two workers (pytest-xdist; the tests of a module stay
+# together, they share its scratch databases), the slowest 15 tests listed at the end
+# (pyproject.toml). The server is started first, once, for all of them.
+test: venv profile db-start
+	$(MAKE) --no-print-directory -j3 --output-sync=target demo lint browser
 	$(VENV)/bin/pytest python_tests -n 2 --dist loadscope
 
 # Each mutation of python_tests/mutations.yml applied to a copy of the project, its tests run
