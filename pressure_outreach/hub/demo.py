@@ -237,5 +237,7 @@ def report(conn: settings.ConnectionSettings, result: LoopResult, day1: datetime
             "",
             "Engagement at day 2 from these events (reporting.rpt_engagement): sent {:,}, delivered {:,}, "
             "bounced {:,}, replied {:,}, unsubscribed {:,}".format(*(int(value or 0) for value in engagement)),
+            "  (delivered counts the messages a later event proves delivered: an SMTP relay's acceptance is "
+            "'sent', and the reference hub reads no delivery reports)",
         ]
     return "\n".join(lines)

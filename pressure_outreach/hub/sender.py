@@ -89,7 +89,7 @@ class SendReport:
 
     def lines(self) -> list[str]:
         out = [
-            f"Sender {self.sender}",
+            f"Sender {self.sender} (host:process, the claimed_by of its rows in execution.send_attempts)",
             f"  sent                 {self.sent:,}"
             + (f" ({self.deferred:,} after a temporary refusal)" if self.deferred else ""),
             f"  bounced (hard)       {self.bounced:,}",
