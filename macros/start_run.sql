@@ -59,6 +59,9 @@
         ~ ");\ncommit"
     ) -%}
     {%- set ledger = send_ledger_relation() -%}
+    {#- the hub records outcomes; the claim itself (message_id, address, claimed_at/by) is
+        never rewritten, or a claimed message would be sendable again -#}
+    {%- set ledger_outcome_columns = ['status', 'attempts', 'smtp_reply', 'finished_at', 'unsubscribed_at'] -%}
     {%- do run_query(
         "create table if not exists " ~ ledger ~ " (\n"
         ~ "    message_id text primary key,\n"
@@ -73,7 +76,9 @@
         ~ "    smtp_reply text,\n"
         ~ "    unsubscribed_at timestamptz\n"
         ~ ");\n"
-        ~ ("grant select, insert, update on " ~ ledger ~ " to " ~ adapter.quote(var('execution_hub_role')) ~ ";\n"
+        ~ ("revoke update on " ~ ledger ~ " from " ~ adapter.quote(var('execution_hub_role')) ~ ";\n"
+           ~ "grant select, insert, update (" ~ ledger_outcome_columns | join(', ') ~ ") on " ~ ledger
+           ~ " to " ~ adapter.quote(var('execution_hub_role')) ~ ";\n"
            if target.name == 'prod' else "")
         ~ "commit"
     ) -%}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime, timedelta
 
@@ -223,6 +224,13 @@ def cmd_send(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.now is not None and os.environ.get("OUTREACH_ALLOW_REPLAY") != "1":
+        print(
+            "error: --now replays the past (the send window and the proofs judged at that instant); it is for "
+            "tests and demos and needs OUTREACH_ALLOW_REPLAY=1",
+            file=sys.stderr,
+        )
+        return 2
     options = sender.SendOptions(
         batch_size=args.batch,
         limit=args.limit,
@@ -236,7 +244,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     )
     report = sender.run(settings.from_env(), smtp, mail, schema, options)
     print("\n".join(report.lines()))
-    return 0
+    return 1 if report.stopped else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -17,6 +17,8 @@ import email
 import os
 import secrets
 import signal
+import smtplib
+import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email.policy import default
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -213,6 +216,7 @@ def test_a_sender_stopped_mid_send_never_sends_that_message_again(hub):
             "OUTREACH_SMTP_STARTTLS": "0",
             "OUTREACH_MAIL_FROM": "outreach@pressure-outreach.example",
             "OUTREACH_UNSUBSCRIBE_SECRET": SECRET,
+            "OUTREACH_ALLOW_REPLAY": "1",  # --now
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "pressure_outreach", "send", "--now", NOW.isoformat(), "--rate", "0", "--quiet"],
@@ -286,11 +290,15 @@ def test_a_proof_expired_since_queueing_stops_the_send(hub):
 
 
 def test_the_queue_of_a_run_that_did_not_complete_or_of_yesterday_is_not_sent(hub):
-    hub.execute("update execution.run_log set status = 'failed' where as_of = %s", (T0,))
-    with MailSink(hub.maildir) as sink:
-        report = hub.send(sink)
-    assert (report.sent, report.held) == (0, {"RUN_NOT_COMPLETE": 100})
-    hub.execute("update execution.run_log set status = 'success' where as_of = %s", (T0,))
+    # a failed run, and a run that succeeded without building every model (a narrow `dbt run`)
+    for status, complete in (("failed", False), ("success", False)):
+        hub.execute(
+            "update execution.run_log set status = %s, is_complete = %s where as_of = %s", (status, complete, T0)
+        )
+        with MailSink(hub.maildir) as sink:
+            report = hub.send(sink)
+        assert (report.sent, report.held) == (0, {"RUN_NOT_COMPLETE": 100}), status
+    hub.execute("update execution.run_log set status = 'success', is_complete = true where as_of = %s", (T0,))
     window = timedelta(hours=PROJECT_VARS["send_window_hours"])
     with MailSink(hub.maildir) as sink:
         report = hub.send(sink, now=T0 + window)
@@ -367,6 +375,120 @@ def test_a_configured_key_signs_the_message_with_dkim(tmp_path):
     # a changed opt-out header breaks the signature
     tampered = signed.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: none")
     assert not dkim.verify(tampered, dnsfunc=lambda name, timeout=5: dns.get(name))
+    # so does one added on the way (the two opt-out headers are signed twice, RFC 6376 §8.15)
+    added = b"List-Unsubscribe: <https://elsewhere.example/u>\r\n" + signed
+    assert not dkim.verify(added, dnsfunc=lambda name, timeout=5: dns.get(name))
+
+
+@pytest.mark.parametrize(
+    ("code", "reply", "hard"),
+    [
+        (550, "5.1.1 <a@b.example>: mailbox unavailable", True),
+        (550, "mailbox unavailable", True),
+        (553, "5.1.3 bad address syntax", True),
+        (550, "5.2.1 mailbox disabled", True),
+        (554, "5.7.1 <a@b.example>: Relay access denied", False),
+        (550, "5.7.1 blocked by policy", False),
+        (552, "5.2.2 mailbox full", False),
+        (554, "transaction failed", False),
+    ],
+)
+def test_only_a_refused_mailbox_is_a_hard_bounce(code, reply, hard):
+    assert sender.is_hard_bounce(code, reply) is hard
+
+
+def test_a_relay_refusal_that_is_not_the_mailboxs_suppresses_nobody(hub):
+    (_, denied, _), *_ = hub.queued()
+    with MailSink(hub.maildir, Script(deny={denied.strip().lower()})) as sink:
+        report = hub.send(sink)
+    assert (report.sent, report.bounced, report.failed) == (99, 0, 1)
+    assert hub.events("bounced") == []
+    (failed,) = hub.events("failed")
+    assert failed[3]["smtp_code"] == 554
+
+
+class _RefusesDataOnce:
+    """A relay connection whose first DATA command is refused for now (451, no 354)."""
+
+    def __init__(self) -> None:
+        self.data_calls = 0
+
+    def mail(self, sender):
+        return 250, b"2.1.0 Ok"
+
+    def rcpt(self, recipient):
+        return 250, b"2.1.5 Ok"
+
+    def rset(self):
+        return 250, b"Ok"
+
+    def data(self, raw):
+        self.data_calls += 1
+        if self.data_calls == 1:
+            raise smtplib.SMTPDataError(451, b"4.3.0 try again later")
+        return 250, b"2.0.0 Ok: queued"
+
+
+def test_a_refused_data_command_is_retried_not_taken_for_a_lost_message():
+    connection = _RefusesDataOnce()
+
+    class _Relay:
+        def open(self):
+            return connection
+
+        def drop(self):
+            pass
+
+    outgoing = message.Outgoing("m-1", "", "", "a@b.example", "s", "b", "https://x.example/u?m=m-1")
+    waits: list[float] = []
+    outcome = sender.deliver(_Relay(), "from@b.example", outgoing, b"raw", sender.SendOptions(sleep=waits.append))
+    assert (outcome.status, outcome.attempts, outcome.deferred, connection.data_calls) == ("sent", 2, True, 2)
+
+
+def test_an_unreachable_relay_stops_the_run_before_any_claim(hub):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    report = hub.send(SimpleNamespace(port=port))
+    assert report.stopped and "cannot be used" in report.stopped
+    assert (report.sent, report.failed, hub.ledger()) == (0, 0, {})
+
+
+def test_a_link_that_is_not_https_stops_the_run_before_any_claim():
+    mail = config.mail_settings({"OUTREACH_MAIL_FROM": "a@b.example", "OUTREACH_UNSUBSCRIBE_SECRET": SECRET})
+    clock = sender.Clock(NOW)
+    for link, problem in [
+        ("http://outreach.example/unsubscribe?m=m-1", "not an https link"),
+        ("https://outreach.example/unsubscribe?m=m-1", None),
+    ]:
+        ledger = SimpleNamespace(first_link=lambda link=link: ("m-1", link))
+        found = sender._configuration_problem(ledger, mail, clock)
+        assert (problem is None and found is None) or (problem in found and "nothing was claimed" in found), found
+
+
+def test_a_message_that_cannot_be_built_fails_alone_with_its_reason(hub):
+    (broken, _, _), *_ = hub.queued()
+    hub.execute("update execution.send_queue set subject = 'two\nlines' where message_id = %s", (broken,))
+    with MailSink(hub.maildir) as sink:
+        report = hub.send(sink)
+    assert (report.sent, report.failed, report.unknown) == (99, 1, [])
+    assert broken not in message_ids(sink)
+    (failed,) = hub.events("failed")
+    assert failed[0] == broken and "cannot be built" in failed[3]["smtp_reply"]
+
+
+def test_a_replay_clock_never_undoes_an_opt_out(hub):
+    """A replay (`send --now`) reads the past, but an opt-out recorded since still holds."""
+    (message_id, email, outreach_id), *_ = hub.queued()
+    hub.execute(
+        "insert into execution.send_events (event_id, message_id, outreach_id, email, event_type, event_at) "
+        "values (gen_random_uuid(), %s, %s, %s, 'unsubscribed', %s)",
+        (message_id, outreach_id, email, NOW + timedelta(hours=1)),
+    )
+    with MailSink(hub.maildir) as sink:
+        report = hub.send(sink)
+    assert message_id not in message_ids(sink)
+    assert (report.sent, report.held) == (99, {"SUPPRESSED": 1})
 
 
 def test_missing_or_bad_settings_are_named():
@@ -377,6 +499,21 @@ def test_missing_or_bad_settings_are_named():
     with pytest.raises(config.ConfigError, match="both"):
         config.mail_settings(
             {"OUTREACH_MAIL_FROM": "a@b.example", "OUTREACH_UNSUBSCRIBE_SECRET": SECRET, "OUTREACH_DKIM_SELECTOR": "x"}
+        )
+    with pytest.raises(config.ConfigError, match="OUTREACH_SMTP_TIMEOUT_SECONDS"):
+        config.smtp_settings({"OUTREACH_SMTP_HOST": "relay.example", "OUTREACH_SMTP_TIMEOUT_SECONDS": "30s"})
+    with pytest.raises(config.ConfigError, match="in clear"):
+        config.smtp_settings(
+            {"OUTREACH_SMTP_HOST": "relay.example", "OUTREACH_SMTP_USER": "hub", "OUTREACH_SMTP_STARTTLS": "0"}
+        )
+    with pytest.raises(config.ConfigError, match="OUTREACH_DKIM_KEY_FILE"):
+        config.mail_settings(
+            {
+                "OUTREACH_MAIL_FROM": "a@b.example",
+                "OUTREACH_UNSUBSCRIBE_SECRET": SECRET,
+                "OUTREACH_DKIM_KEY_FILE": "/nonexistent/dkim.pem",
+                "OUTREACH_DKIM_SELECTOR": "x",
+            }
         )
     result = subprocess.run(
         [sys.executable, "-m", "pressure_outreach", "send"],
@@ -417,6 +554,7 @@ def test_the_endpoint_get_changes_nothing_and_a_forged_link_is_refused(hub):
         _signed_path(first).replace(f"m={first}", f"m={second}"),  # another message, first's signature
         f"/unsubscribe?m={first}",  # no signature
         f"/unsubscribe?m={first}&s=" + "0" * 64,
+        f"/unsubscribe?m={first}&s=%C3%A9",  # not even hexadecimal
     ]
     for path in forged:
         assert client.get(path).status_code == 403, path

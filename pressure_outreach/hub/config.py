@@ -52,14 +52,27 @@ def smtp_settings(environ: dict[str, str] | None = None) -> SmtpSettings:
     port = _env(env, "OUTREACH_SMTP_PORT", "587")
     if not port.isdigit():
         raise ConfigError(f"OUTREACH_SMTP_PORT must be a port number, got {port!r}")
-    return SmtpSettings(
+    timeout = env.get("OUTREACH_SMTP_TIMEOUT_SECONDS", "30").strip()
+    try:
+        timeout_seconds = float(timeout)
+    except ValueError:
+        timeout_seconds = 0.0
+    if not timeout_seconds > 0:
+        raise ConfigError(f"OUTREACH_SMTP_TIMEOUT_SECONDS must be a positive number of seconds, got {timeout!r}")
+    smtp = SmtpSettings(
         host=_env(env, "OUTREACH_SMTP_HOST"),
         port=int(port),
         starttls=env.get("OUTREACH_SMTP_STARTTLS", "1").strip().lower() not in ("0", "false", "no", ""),
         user=env.get("OUTREACH_SMTP_USER", "").strip(),
         password=env.get("OUTREACH_SMTP_PASSWORD", ""),
-        timeout_seconds=float(env.get("OUTREACH_SMTP_TIMEOUT_SECONDS", "30")),
+        timeout_seconds=timeout_seconds,
     )
+    if smtp.user and not smtp.starttls:
+        raise ConfigError(
+            "OUTREACH_SMTP_USER is set with OUTREACH_SMTP_STARTTLS off: the password would cross the network "
+            "in clear; turn STARTTLS on"
+        )
+    return smtp
 
 
 def unsubscribe_secret(environ: dict[str, str] | None = None) -> bytes:
@@ -80,6 +93,8 @@ def mail_settings(environ: dict[str, str] | None = None) -> MailSettings:
     if bool(key) != bool(selector):
         raise ConfigError("set both OUTREACH_DKIM_KEY_FILE and OUTREACH_DKIM_SELECTOR to sign with DKIM, or neither")
     domain = mail_from.rsplit("@", 1)[-1].strip("> ")
+    if key and not Path(key).is_file():
+        raise ConfigError(f"OUTREACH_DKIM_KEY_FILE names no readable file: {key!r}")
     return MailSettings(
         mail_from=mail_from,
         reply_to=env.get("OUTREACH_MAIL_REPLY_TO", "").strip() or mail_from,

@@ -21,12 +21,17 @@ def signature(message_id: str, secret: bytes) -> str:
 
 
 def is_signed(message_id: str, given: str, secret: bytes) -> bool:
-    return hmac.compare_digest(signature(message_id, secret), given or "")
+    # bytes: compare_digest refuses str with non-ASCII characters (a forged link's, say)
+    return hmac.compare_digest(signature(message_id, secret).encode(), (given or "").encode())
 
 
 def signed_url(unsubscribe_url: str, message_id: str, secret: bytes) -> str:
     """`unsubscribe_url` (which already names the message) with its signature added."""
     parts = urlsplit(unsubscribe_url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(
+            f"{unsubscribe_url!r} is not an https link (RFC 8058; the unsubscribe_base_url var, docs/sending.md)"
+        )
     query = parse_qs(parts.query)
     if query.get(MESSAGE_PARAMETER) != [message_id]:
         raise ValueError(

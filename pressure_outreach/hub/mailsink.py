@@ -31,6 +31,8 @@ def free_port() -> int:
 @dataclass
 class Script:
     refuse: set[str] = field(default_factory=set)
+    # refused at RCPT for a reason that is not the mailbox's (the relay's policy)
+    deny: set[str] = field(default_factory=set)
     defer: dict[str, int] = field(default_factory=dict)
     hang: set[str] = field(default_factory=set)
 
@@ -46,6 +48,8 @@ class _Handler:
         address = address.lower()
         if address in self.script.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
+        if address in self.script.deny:
+            return f"554 5.7.1 <{address}>: Relay access denied"
         if self.deferred[address] < self.script.defer.get(address, 0):
             self.deferred[address] += 1
             return f"451 4.7.1 <{address}>: try again later"

@@ -35,6 +35,9 @@ DKIM_HEADERS = (
     b"list-unsubscribe",
     b"list-unsubscribe-post",
 )
+# signed a second time (RFC 6376 §8.15, over-signing): a List-Unsubscribe added on the way
+# would break the signature instead of riding on it (RFC 8058 §4)
+DKIM_OVERSIGNED = (b"list-unsubscribe", b"list-unsubscribe-post")
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,6 @@ def _dkim_signed(raw: bytes, settings: MailSettings) -> bytes:
         settings.dkim_selector.encode(),  # type: ignore[union-attr]
         settings.domain.encode(),
         key,
-        include_headers=list(DKIM_HEADERS),
+        include_headers=[*DKIM_HEADERS, *DKIM_OVERSIGNED],
     )
     return header + raw

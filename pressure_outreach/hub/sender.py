@@ -9,17 +9,23 @@ insert a message's row; an opt-out that arrived since the batch was read stops t
 there. The outcome is then recorded on that row and as an event in execution.send_events:
 
 - the relay accepts the message (250 after DATA): `sent`, with the relay's reply;
-- it refuses the recipient for good (5xx to RCPT): `bounced`, bounce_type `hard` (the next
-  send and the next build suppress the address);
-- it refuses for now (4xx, or the connection could not be made before DATA): retried with a
-  doubling back-off, up to the attempt limit, then `failed`; it refuses the message for
-  good after DATA (5xx): `failed`;
+- it refuses the recipient's mailbox for good (550, 551 or 553 to RCPT, with an enhanced
+  status of 5.1.x or 5.2.1 when it gives one): `bounced`, bounce_type `hard` (the next send
+  and the next build suppress the address). Any other 5xx (relay access denied, a policy
+  block, 552): `failed`, counted as an error, the address not suppressed;
+- it refuses for now (4xx at MAIL, RCPT or DATA, or the connection was lost before the
+  message was handed over): retried with a doubling back-off, up to the attempt limit, then
+  `failed`; it refuses the message for good (5xx at MAIL, DATA or after it): `failed`;
+- the message cannot be built or addressed (a line break in its subject, an address SMTP
+  cannot carry): `failed`, with the reason;
 - the connection is lost after the message was handed over, before the relay's reply, or
   the sender is stopped between its claim and the reply: the outcome is unknown. The row
   stays `sending` and the message is never sent again by any sender; every run reports
   such rows.
 
-A rate limit spaces the sends, a run of consecutive errors pauses the sender, a progress
+The relay's connection (and its login) is made before a message is claimed: a relay that
+cannot be reached or refuses the login stops the run without claiming anything. A rate
+limit spaces the sends, a run of consecutive errors pauses the sender, a progress
 bar shows the run, and a report closes it: sent, bounced, deferred (sent after a temporary
 refusal), failed, unknown, and the queued messages the re-check holds back, by reason.
 """
@@ -27,8 +33,10 @@ refusal), failed, unknown, and the queued messages the re-check holds back, by r
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import socket
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -86,6 +94,8 @@ class SendReport:
     earlier_unknown: list[str] = field(default_factory=list)
     held: Counter = field(default_factory=Counter)
     pauses: int = 0
+    # why the run stopped before the queue was done (the relay could not be used), or None
+    stopped: str | None = None
 
     def lines(self) -> list[str]:
         out = [
@@ -102,6 +112,8 @@ class SendReport:
                 f"  earlier claims without an outcome: {len(self.earlier_unknown):,} (a sender was stopped while it "
                 f"sent; never sent again; check the relay's log): {', '.join(self.earlier_unknown[:5])}"
             )
+        if self.stopped:
+            out.append(f"  stopped, nothing more claimed: {self.stopped}")
         if self.pauses:
             out.append(f"  paused {self.pauses} time(s) after consecutive errors")
         if self.held:
@@ -157,6 +169,17 @@ class Ledger:
         ).fetchall()
         self.db.commit()
         return [row["message_id"] for row in rows]
+
+    def first_link(self) -> tuple[str, str] | None:
+        """The message id and opt-out link of the first message sendable now (read only)."""
+        self._read_time()
+        row = self.db.execute(
+            sql.SQL("select message_id, unsubscribe_url from {sendable} order by queued_at, message_id limit 1").format(
+                sendable=self.sendable
+            )
+        ).fetchone()
+        self.db.commit()
+        return (row["message_id"], row["unsubscribe_url"]) if row else None
 
     def claim(self, message_id: str, sender: str) -> message.Outgoing | None:
         """Claim one message, committed, or None when another sender has it or the re-check
@@ -272,7 +295,8 @@ class Relay:
             connection = smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.settings.timeout_seconds)
             connection.ehlo()
             if self.settings.starttls:
-                connection.starttls()
+                # the relay's certificate and name verified: the login and the mail go to it only
+                connection.starttls(context=ssl.create_default_context())
                 connection.ehlo()
             if self.settings.user:
                 connection.login(self.settings.user, self.settings.password)
@@ -300,6 +324,25 @@ def _text(reply: bytes | str) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
+# An enhanced status code (RFC 3463) at the start of a reply: class.subject.detail
+_ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def is_hard_bounce(code: int, reply: str) -> bool:
+    """A permanent refusal of the recipient's mailbox itself (RFC 5321 §4.2.2, RFC 3463):
+    550, 551 or 553 at RCPT, and, when the relay gives an enhanced status, an addressing
+    status (5.1.x) or a disabled mailbox (5.2.1). A refusal of the sender, the relay or the
+    message (554 5.7.1 relay access denied, 550 5.7.1 a policy block, 552) is not: it would
+    suppress every address of a queue the relay refused for another reason."""
+    if code not in (550, 551, 553):
+        return False
+    enhanced = _ENHANCED.match(reply)
+    if enhanced is None:
+        return True
+    klass, subject, detail = (int(part) for part in enhanced.groups())
+    return klass == 5 and (subject == 1 or (subject, detail) == (2, 1))
+
+
 def deliver(relay: Relay, mail_from: str, outgoing: message.Outgoing, raw: bytes, options: SendOptions) -> Outcome:
     """Hand one message to the relay; what came of it."""
     last_code, last_reply, deferred = None, "", False
@@ -321,8 +364,13 @@ def deliver(relay: Relay, mail_from: str, outgoing: message.Outgoing, raw: bytes
                 connection.rset()
                 last_code, last_reply = code, _text(reply)
                 if 500 <= code < 600:
-                    return Outcome("bounced", code, last_reply, attempt)
+                    status = "bounced" if is_hard_bounce(code, last_reply) else "failed"
+                    return Outcome(status, code, last_reply, attempt)
                 continue
+        except ValueError as exc:
+            # an address or a header SMTP cannot carry (smtplib refuses it before sending)
+            relay.drop()
+            return Outcome("failed", None, f"cannot be sent: {exc}", attempt)
         except (OSError, smtplib.SMTPException) as exc:
             # nothing was handed over yet: the message was not sent, trying again is safe
             relay.drop()
@@ -330,6 +378,13 @@ def deliver(relay: Relay, mail_from: str, outgoing: message.Outgoing, raw: bytes
             continue
         try:
             code, reply = connection.data(raw)
+        except smtplib.SMTPDataError as exc:
+            # the relay refused the DATA command itself (no 354): nothing was handed over
+            relay.drop()
+            last_code, last_reply = exc.smtp_code, _text(exc.smtp_error)
+            if 500 <= exc.smtp_code < 600:
+                return Outcome("failed", last_code, last_reply, attempt)
+            continue
         except (OSError, smtplib.SMTPException) as exc:
             relay.drop()
             return Outcome("unknown", None, f"connection lost after the message was handed over: {exc}", attempt)
@@ -366,9 +421,12 @@ def run(
         report.earlier_unknown = ledger.unknown_claims(before=started)
         remaining = options.limit
         sendable = ledger.sendable_count()
-        progress = _progress(sendable if remaining is None else min(sendable, remaining), options)
+        report.stopped = _configuration_problem(ledger, mail, clock)
+        progress = _progress(
+            0 if report.stopped else sendable if remaining is None else min(sendable, remaining), options
+        )
         try:
-            while remaining is None or remaining > 0:
+            while not report.stopped and (remaining is None or remaining > 0):
                 candidates = ledger.candidates(min(options.batch_size, remaining or options.batch_size))
                 if not candidates:
                     break
@@ -379,13 +437,22 @@ def run(
                         wait = interval - (time.monotonic() - last_sent)
                         if wait > 0:
                             options.sleep(wait)
+                    try:
+                        relay.open()  # before the claim: an unreachable relay claims nothing
+                    except (OSError, smtplib.SMTPException) as exc:
+                        report.stopped = f"the relay {smtp_settings.host}:{smtp_settings.port} cannot be used: {exc}"
+                        break
                     outgoing = ledger.claim(message_id, sender)
                     if outgoing is None:
                         continue  # another sender has it, or the re-check holds it back now
                     if remaining is not None:
                         remaining -= 1
-                    raw = message.build(outgoing, mail, clock.now())
-                    outcome = deliver(relay, mail.mail_from, outgoing, raw, options)
+                    try:
+                        raw = message.build(outgoing, mail, clock.now())
+                    except ValueError as exc:  # a subject with a line break, a link that is not its own
+                        outcome = Outcome("failed", None, f"the message cannot be built: {exc}", 0)
+                    else:
+                        outcome = deliver(relay, mail.mail_from, outgoing, raw, options)
                     last_sent = time.monotonic()
                     ledger.record(outgoing, outcome, sender)
                     _count(report, outgoing, outcome)
@@ -398,11 +465,29 @@ def run(
                         errors_in_a_row = 0
                         relay.drop()
                         options.sleep(options.pause_seconds)
+                if report.stopped:
+                    break
         finally:
             progress.close()
             relay.close()
         report.held = ledger.held()
     return report
+
+
+def _configuration_problem(ledger: Ledger, mail: MailSettings, clock: Clock) -> str | None:
+    """What in the configuration would fail every message (an opt-out link that is not
+    https or not the message's own, a DKIM key that does not sign), found on a probe built
+    from the first sendable message's link before anything is claimed; None when nothing."""
+    first = ledger.first_link()
+    if first is None:
+        return None
+    message_id, link = first
+    probe = message.Outgoing(message_id, "", "", "probe@example.com", "probe", link, link)
+    try:
+        message.build(probe, mail, clock.now())
+    except Exception as exc:  # dkimpy raises types of its own; whatever it is, it stops the run
+        return f"no message can be built ({type(exc).__name__}: {exc}); nothing was claimed"
+    return None
 
 
 def _count(report: SendReport, outgoing: message.Outgoing, outcome: Outcome) -> None:

@@ -11,6 +11,11 @@
     time a message goes out), with the same rules as the gates: the address trimmed and
     lowercased, suppression never expiring, a NULL date on an exclusion or override in
     force, only `is_active = false` deactivating an override.
+
+    On a replay clock (read_at earlier than the statement's own time) whatever blocks a send
+    counts once it was recorded by the real clock (known_at): an opt-out, complaint, hard
+    bounce, exclusion or kill switch that exists now is never undone by reading the past.
+    Only a run that completed (status success, every model built) releases its queue.
 -#}
 {{ config(materialized='view') }}
 
@@ -18,7 +23,10 @@ with
 
 clock as (
 
-    select {{ read_time() }} as read_at
+    select
+        read_at,
+        greatest(read_at, statement_timestamp()) as known_at
+    from (select {{ read_time() }} as read_at) as read_time
 
 ),
 
@@ -45,7 +53,7 @@ completed_runs as (
 
     select distinct as_of
     from {{ source('execution_history', 'run_log') }}
-    where status = 'success'
+    where status = 'success' and is_complete
 
 ),
 
@@ -55,7 +63,7 @@ suppressed as (
     from {{ source('execution', 'send_events') }} as events
     cross join clock
     where
-        events.event_at <= clock.read_at
+        events.event_at <= clock.known_at
         and (
             events.event_type in {{ sql_list(var('suppressing_event_types')) }}
             or (events.event_type = 'bounced' and events.bounce_type in {{ sql_list(var('suppressing_bounce_types')) }})
@@ -68,7 +76,7 @@ excluded as (
     select distinct exclusions.outreach_id
     from {{ source('outreach', 'outreach_excluded') }} as exclusions
     cross join clock
-    where exclusions.excluded_at is null or exclusions.excluded_at <= clock.read_at
+    where exclusions.excluded_at is null or exclusions.excluded_at <= clock.known_at
 
 ),
 
@@ -80,7 +88,7 @@ switched_off as (
     where
         overrides.is_active is distinct from false
         and overrides.override_type in {{ sql_list(var('blocking_override_types')) }}
-        and (overrides.created_at is null or overrides.created_at <= clock.read_at)
+        and (overrides.created_at is null or overrides.created_at <= clock.known_at)
         and (overrides.expires_at is null or overrides.expires_at > clock.read_at)
 
 ),
