@@ -454,6 +454,14 @@ def test_an_unreachable_relay_stops_the_run_before_any_claim(hub):
     assert (report.sent, report.failed, hub.ledger()) == (0, 0, {})
 
 
+def test_a_relay_refusing_the_sender_stops_the_run_after_one_message(hub):
+    with MailSink(hub.maildir, Script(refuse_sender=True)) as sink:
+        report = hub.send(sink)
+    assert report.stopped and "refuses the sender" in report.stopped
+    assert (report.sent, report.failed, sink.received) == (0, 1, [])
+    assert [status for status, *_ in hub.ledger().values()] == ["failed"]
+
+
 def test_a_link_that_is_not_https_stops_the_run_before_any_claim():
     mail = config.mail_settings({"OUTREACH_MAIL_FROM": "a@b.example", "OUTREACH_UNSUBSCRIBE_SECRET": SECRET})
     clock = sender.Clock(NOW)

@@ -4,7 +4,10 @@ the tests: what a relay would do, with scripted answers for chosen recipients.
 - `refuse`: addresses refused for good at RCPT (550, a hard bounce);
 - `defer`: addresses refused for now at RCPT (451) as many times as given, then accepted;
 - `hang`: addresses whose DATA is never answered (the sender's connection times out after
-  the message was handed over: an unknown outcome).
+  the message was handed over: an unknown outcome);
+- `deny`: addresses refused at RCPT by the relay's policy (554 5.7.1), not as mailboxes;
+- `refuse_sender`: every MAIL FROM refused (553 5.7.1), as a relay does with a sender
+  address it may not send for.
 
 Every accepted message is a file of the Maildir, which a mail client (`mutt -f <dir>`) or
 Python's `mailbox.Maildir` opens.
@@ -33,6 +36,7 @@ class Script:
     refuse: set[str] = field(default_factory=set)
     # refused at RCPT for a reason that is not the mailbox's (the relay's policy)
     deny: set[str] = field(default_factory=set)
+    refuse_sender: bool = False
     defer: dict[str, int] = field(default_factory=dict)
     hang: set[str] = field(default_factory=set)
 
@@ -43,6 +47,13 @@ class _Handler:
         self.deferred: Counter = Counter()
         self.received: list[tuple[str, bytes]] = []
         self.hanging: list[str] = []
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.script.refuse_sender:
+            return f"553 5.7.1 <{address}>: Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         address = address.lower()

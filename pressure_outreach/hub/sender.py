@@ -24,7 +24,8 @@ there. The outcome is then recorded on that row and as an event in execution.sen
   such rows.
 
 The relay's connection (and its login) is made before a message is claimed: a relay that
-cannot be reached or refuses the login stops the run without claiming anything. A rate
+cannot be reached or refuses the login stops the run without claiming anything; one that
+refuses the sender address (5xx at MAIL) stops it after that one message. A rate
 limit spaces the sends, a run of consecutive errors pauses the sender, a progress
 bar shows the run, and a report closes it: sent, bounced, deferred (sent after a temporary
 refusal), failed, unknown, and the queued messages the re-check holds back, by reason.
@@ -81,6 +82,8 @@ class Outcome:
     reply: str
     attempts: int
     deferred: bool = False
+    # the relay refused the sender address (5xx at MAIL): every message would fail the same way
+    sender_refused: bool = False
 
 
 @dataclass
@@ -357,7 +360,7 @@ def deliver(relay: Relay, mail_from: str, outgoing: message.Outgoing, raw: bytes
                 connection.rset()
                 last_code, last_reply = code, _text(reply)
                 if 500 <= code < 600:
-                    return Outcome("failed", code, last_reply, attempt)
+                    return Outcome("failed", code, last_reply, attempt, sender_refused=True)
                 continue
             code, reply = connection.rcpt(outgoing.email_to.strip())
             if code not in (250, 251):
@@ -465,6 +468,11 @@ def run(
                         errors_in_a_row = 0
                         relay.drop()
                         options.sleep(options.pause_seconds)
+                    if outcome.sender_refused:
+                        report.stopped = (
+                            f"the relay refuses the sender {mail.mail_from}: {outcome.code} {outcome.reply}"
+                        )
+                        break
                 if report.stopped:
                     break
         finally:

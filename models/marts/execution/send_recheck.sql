@@ -12,9 +12,10 @@
     lowercased, suppression never expiring, a NULL date on an exclusion or override in
     force, only `is_active = false` deactivating an override.
 
-    On a replay clock (read_at earlier than the statement's own time) whatever blocks a send
-    counts once it was recorded by the real clock (known_at): an opt-out, complaint, hard
-    bounce, exclusion or kill switch that exists now is never undone by reading the past.
+    On a replay clock (read_at earlier than the statement's own time) an opt-out, complaint
+    or hard bounce counts once the real clock has passed it (known_at): reading the past never
+    undoes one. Exclusions and overrides keep their dates' meaning (in force from
+    excluded_at / created_at, as in the gates).
     Only a run that completed (status success, every model built) releases its queue.
 -#}
 {{ config(materialized='view') }}
@@ -76,7 +77,7 @@ excluded as (
     select distinct exclusions.outreach_id
     from {{ source('outreach', 'outreach_excluded') }} as exclusions
     cross join clock
-    where exclusions.excluded_at is null or exclusions.excluded_at <= clock.known_at
+    where exclusions.excluded_at is null or exclusions.excluded_at <= clock.read_at
 
 ),
 
@@ -88,7 +89,7 @@ switched_off as (
     where
         overrides.is_active is distinct from false
         and overrides.override_type in {{ sql_list(var('blocking_override_types')) }}
-        and (overrides.created_at is null or overrides.created_at <= clock.known_at)
+        and (overrides.created_at is null or overrides.created_at <= clock.read_at)
         and (overrides.expires_at is null or overrides.expires_at > clock.read_at)
 
 ),
