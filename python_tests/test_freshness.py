@@ -100,30 +100,22 @@ def test_the_threshold_is_a_var(built):
     as_of = T0 + timedelta(days=30)
     age = as_of - latest_event(built, as_of)
     hours = int(age.total_seconds() // 3600) + 1
+
     # a run of the cheapest model: the hook decides before it
-    fresh = support.run_dbt(
-        built,
-        ["run", "--select", "int_run_checked"],
-        as_of,
-        check=False,
-        extra_vars={"send_events_max_age_hours": hours},
-    )
+    def run_with(max_age_hours):
+        return support.run_dbt(
+            built,
+            ["run", "--select", "int_run_checked"],
+            as_of,
+            check=False,
+            extra_vars={"send_events_max_age_hours": max_age_hours},
+        )
+
+    fresh = run_with(hours)
     assert fresh.returncode == 0, fresh.stdout[-3000:]
-    stale = support.run_dbt(
-        built,
-        ["run", "--select", "int_run_checked"],
-        as_of,
-        check=False,
-        extra_vars={"send_events_max_age_hours": hours - 2},
-    )
+    stale = run_with(hours - 2)
     assert stale.returncode != 0 and "send_events feed is stale" in stale.stdout
-    off = support.run_dbt(
-        built,
-        ["run", "--select", "int_run_checked"],
-        as_of,
-        check=False,
-        extra_vars={"send_events_max_age_hours": None},
-    )
+    off = run_with(None)
     assert off.returncode == 0, off.stdout[-3000:]
 
 

@@ -70,8 +70,7 @@ messages as (
 final as (
 
     select
-        '{{ invocation_id }}' as run_id,
-        {{ as_of() }} as as_of,
+        {{ run_columns() }},
         '{{ target.name }}' as target_name,
         {{ var('daily_queue_limit') }} as daily_queue_limit,
         (select count(*) from decisions) as companies_decided,

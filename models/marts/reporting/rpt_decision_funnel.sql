@@ -33,9 +33,7 @@ with
 -- the run writing this mart (its row in the run log); the checkpoint holds it back
 run as (
 
-    select
-        '{{ invocation_id }}' as run_id,
-        {{ as_of() }} as as_of
+    select {{ run_columns() }}
 
 ),
 

@@ -35,15 +35,6 @@
 
 with
 
--- the run writing this mart (its row in the run log); the checkpoint holds it back
-run as (
-
-    select
-        '{{ invocation_id }}' as run_id,
-        {{ as_of() }} as as_of
-
-),
-
 queue as (
 
     select
@@ -165,9 +156,8 @@ final as (
 
 )
 
+-- the run writing this mart (its row in the run log); the checkpoint holds it back
 select
-    run.run_id,
-    run.as_of,
+    {{ run_columns() }},
     final.*
 from final
-cross join run

@@ -12,8 +12,7 @@ with
 run as (
 
     select
-        '{{ invocation_id }}' as run_id,
-        {{ as_of() }} as as_of,
+        {{ run_columns() }},
         {{ var('daily_queue_limit') }} as daily_queue_limit
 
 ),

@@ -28,27 +28,6 @@ runs as (
         rows_quarantined
     from {{ source('execution_history', 'run_log') }}
 
-),
-
-final as (
-
-    select
-        run_id,
-        command,
-        target_name,
-        as_of,
-        started_at,
-        finished_at,
-        status,
-        is_complete,
-        models_built,
-        detail,
-        daily_queue_limit,
-        companies_decided,
-        messages_queued,
-        rows_quarantined
-    from runs
-
 )
 
-select * from final
+select * from runs
